@@ -1,0 +1,1 @@
+"""tfbg lint: loaders -> model -> rules -> findings -> formatters."""

@@ -1,0 +1,237 @@
+"""One model of a Terraform configuration, filled by both loaders (HCL directory and plan JSON).
+
+A rule never knows which loader built the model. Shapes follow plan JSON, because that is the shape
+both inputs can reach: nested blocks are lists of dicts (also single blocks: `deployment_controller`
+is `[{"type": "ECS"}]`), attribute paths are dotted with list indices
+(`load_balancer.0.advanced_configuration.0.role_arn`).
+
+Leaves that are not plain JSON values:
+- `Ref`: the value is another object's attribute that is not known before apply
+  (`aws_lb_listener_rule.prod.arn`). Rules follow it with `Model.resolve`.
+- `Unknown`: the value cannot be known statically (a function call on unknown input, a variable
+  without default, a plan's `after_unknown`). A rule that needs it reports "could not prove" as info
+  instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Literal
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands: a file and 1-based line, or a JSON pointer into a plan file."""
+
+    file: str
+    line: int | None = None
+    pointer: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        if self.pointer:
+            return f"{self.file}#{self.pointer}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to an attribute of another object, e.g. `aws_iam_role.infra.arn`.
+
+    `address` is absolute (module path included, instance key included when one is known);
+    `attribute` is the attribute path after the address (`arn`, `json`, `id`), or "" for the whole
+    object.
+    """
+
+    address: str
+    attribute: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.address}.{self.attribute}" if self.attribute else self.address
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known statically. `why` is the expression or reason, for messages."""
+
+    why: str = ""
+
+    def __str__(self) -> str:
+        return f"(unknown: {self.why})" if self.why else "(unknown)"
+
+
+def is_known(value: Any) -> bool:
+    """True when the value (recursively) contains no Ref or Unknown."""
+    if isinstance(value, (Ref, Unknown)):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def split_path(path: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in path.split(".") if p != ""]
+
+
+def get_path(value: Any, path: str | Iterable[str | int], default: Any = None) -> Any:
+    """Walk dicts and lists along a dotted path. Stops (returning `default`) at missing keys;
+    returns an Unknown/Ref met on the way, because what lies below it is not knowable."""
+    parts = split_path(path) if isinstance(path, str) else list(path)
+    current = value
+    for part in parts:
+        if isinstance(current, (Ref, Unknown)):
+            return current
+        if isinstance(part, int) and isinstance(current, list):
+            if part >= len(current):
+                return default
+            current = current[part]
+        elif isinstance(current, dict) and part in current:
+            current = current[part]
+        else:
+            return default
+    return current
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a plan will do to a resource (plan input only)."""
+
+    actions: tuple[str, ...]  # ("create",), ("update",), ("delete", "create"), ("no-op",) ...
+    before: Any = None
+    after: Any = None
+    replace_paths: tuple[str, ...] = ()
+
+
+@dataclass
+class Resource:
+    """A resource or data source instance.
+
+    `ignore_changes` is None when the input cannot tell (plan JSON without `--source`), the string
+    "all" for `ignore_changes = all`, else a frozenset of normalised dotted paths
+    (`action.0.forward.0.target_group`, `load_balancer`).
+    """
+
+    address: str
+    type: str
+    name: str
+    mode: Literal["managed", "data"] = "managed"
+    module: str = ""
+    index: int | str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    location: Location = field(default_factory=lambda: Location("<unknown>"))
+    locations: dict[str, Location] = field(default_factory=dict)
+    ignore_changes: frozenset[str] | Literal["all"] | None = frozenset()
+    change: Change | None = None
+    # Expressions that could be counted on to exist, but whose instance count is not known
+    # statically (count/for_each over unknown values). Rules say "could not prove" for these.
+    count_unknown: bool = False
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return get_path(self.values, path, default)
+
+    def loc(self, path: str = "") -> Location:
+        """The location of an attribute path, or of its nearest enclosing block that has one."""
+        parts = split_path(path)
+        while parts:
+            key = ".".join(str(p) for p in parts)
+            if key in self.locations:
+                return self.locations[key]
+            parts.pop()
+        return self.location
+
+    def ignores(self, path: str) -> bool | None:
+        """Does `lifecycle.ignore_changes` cover this attribute path? None when unknowable."""
+        if self.ignore_changes is None:
+            return None
+        if self.ignore_changes == "all":
+            return True
+        wanted = split_path(path)
+        for ignored in self.ignore_changes:
+            prefix = split_path(ignored)
+            if wanted[: len(prefix)] == prefix:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class ProviderRequirement:
+    """A `required_providers` entry (HCL) or a plan's `provider_config[*].version_constraint`."""
+
+    name: str  # local name, e.g. "aws"
+    source: str  # e.g. "hashicorp/aws" (normalised: no registry host)
+    version_constraint: str | None
+    location: Location
+    module: str = ""
+
+
+@dataclass
+class Diagnostic:
+    """A problem with the input itself (parse error, module not on disk). Not a rule finding."""
+
+    message: str
+    location: Location
+    severity: Literal["error", "warning", "info"] = "error"
+
+
+@dataclass
+class Model:
+    resources: list[Resource] = field(default_factory=list)
+    providers: list[ProviderRequirement] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    kind: Literal["hcl", "plan"] = "hcl"
+    # Files that were read, for suppression comments and config excludes.
+    files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_address: dict[str, Resource] | None = None
+
+    def add(self, resource: Resource) -> None:
+        self.resources.append(resource)
+        self._by_address = None
+
+    def by_type(self, *types: str) -> Iterator[Resource]:
+        for resource in self.resources:
+            if resource.type in types:
+                yield resource
+
+    def get(self, address: str) -> Resource | None:
+        if self._by_address is None:
+            self._by_address = {r.address: r for r in self.resources}
+        return self._by_address.get(address)
+
+    def instances(self, address: str) -> list[Resource]:
+        """All instances of an address written without instance key (`aws_lb.x` -> `aws_lb.x[0]`)."""
+        exact = self.get(address)
+        if exact is not None:
+            return [exact]
+        prefix = address + "["
+        return [r for r in self.resources if r.address.startswith(prefix)]
+
+    def resolve(self, value: Any) -> Resource | Unknown | None:
+        """Follow a value to the resource it names.
+
+        A `Ref` resolves to the resource at its address (an address without instance key resolves
+        when exactly one instance exists). A known string resolves to the resource whose `arn`, `id`
+        or `name` equals it. Returns Unknown when the value cannot be followed statically, None when
+        it names nothing in the model (for instance an ARN of something managed elsewhere).
+        """
+        if isinstance(value, Ref):
+            found = self.instances(value.address)
+            if len(found) == 1:
+                return found[0]
+            if not found:
+                return None
+            return Unknown(f"{value.address} has {len(found)} instances")
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(value, str) and value:
+            for resource in self.resources:
+                for key in ("arn", "id"):
+                    if resource.values.get(key) == value:
+                        return resource
+        return None

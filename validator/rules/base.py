@@ -1,0 +1,63 @@
+"""The rule contract. One class per rule; metadata on the class; `check` yields findings.
+
+Rules are listed explicitly in `validator/rules/registry.py` (no import side effects).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterable, Iterator
+
+from validator.findings import Finding, Severity
+from validator.model import Model, Resource
+
+DOCS_BASE = "https://github.com/tfbg/tfbg/blob/main/docs/rules"
+
+
+class Rule:
+    id: ClassVar[str]  # "TFBG" + three digits; the hundreds digit is the group
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]  # one line
+    resource_types: ClassVar[tuple[str, ...]]
+    source: ClassVar[str] = ""  # primary source the rule rests on (also in its docs page)
+    plan_only: ClassVar[bool] = False  # needs before/after from a plan
+    hcl_only: ClassVar[bool] = False  # needs lifecycle blocks, which plan JSON lacks
+
+    @classmethod
+    def url(cls) -> str:
+        return f"{DOCS_BASE}/{cls.id}.md"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        resource: Resource,
+        message: str,
+        *,
+        path: str = "",
+        fix: str = "",
+        related: Iterable[str] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=self.id,
+            severity=severity or self.severity,
+            message=message,
+            address=resource.address,
+            location=resource.loc(path),
+            fix=fix,
+            related=tuple(related),
+            url=self.url(),
+        )
+
+    def unproven(self, resource: Resource, message: str, *, path: str = "") -> Finding:
+        """A point the rule could not prove either way (a value unknown statically): info, never an error."""
+        return self.finding(resource, f"could not prove: {message}", path=path, severity=Severity.INFO)
+
+
+def run_rules(rules: Iterable[Rule], model: Model) -> Iterator[Finding]:
+    for rule in rules:
+        if rule.plan_only and model.kind != "plan":
+            continue
+        for resource in model.by_type(*rule.resource_types):
+            yield from rule.check(resource, model)
