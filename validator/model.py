@@ -235,3 +235,23 @@ class Model:
                     if resource.values.get(key) == value:
                         return resource
         return None
+
+
+def is_absent(value: Any) -> bool:
+    """Missing, null and empty mean the same to a rule: HCL omits what plan JSON writes as null or []."""
+    return value is None or value == [] or value == "" or value == {}
+
+
+def to_number(value: Any) -> float | None:
+    """A known number, or None. Plan JSON writes the provider's nullable ints as strings ("5", "")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else number
+    return None
