@@ -48,6 +48,9 @@ class Ref:
 
     address: str
     attribute: str = ""
+    # False when the reference was inferred from a plan's `references` list, which names what an
+    # expression refers to but not how (`aws_x.y.arn` and `"${aws_x.y.arn}/*"` look the same).
+    exact: bool = field(default=True, compare=False)
 
     def __str__(self) -> str:
         return f"{self.address}.{self.attribute}" if self.attribute else self.address
