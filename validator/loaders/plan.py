@@ -1,0 +1,247 @@
+"""Load a `terraform show -json` plan into the shared model.
+
+Values come from `resource_changes` (after, or before for a deletion) with `after_unknown` leaves
+turned into `Ref` (from the configuration's references) or `Unknown`; resources without a change
+entry come from `planned_values` and data sources read during planning from `prior_state`.
+Positions are JSON pointers unless `source` names the directory that produced the plan: then
+locations and `lifecycle` come from that directory (plan JSON has no `lifecycle`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from validator.loaders.plan_config import ConfigIndex, parse_module_address, references_at
+from validator.loaders.plan_io import load_document
+from validator.model import Change, Diagnostic, Location, Model, ProviderRequirement, Ref, Resource, Unknown
+
+
+def load_plan(path: str, *, source: str | None = None) -> Model:
+    name = "<stdin>" if path == "-" else path
+    document = load_document(path)
+    model = PlanReader(document, name).model()
+    if source is not None:
+        attach_source(model, source)
+    else:
+        model.diagnostics.append(
+            Diagnostic(
+                "plan JSON carries no lifecycle blocks and no line numbers: pass --source DIR (the "
+                "directory that produced the plan) to check ignore_changes and report file:line",
+                Location(name),
+                severity="info",
+            )
+        )
+    return model
+
+
+class PlanReader:
+    def __init__(self, document: dict, name: str) -> None:
+        self.document = document
+        self.name = name
+        self.config = ConfigIndex(document.get("configuration"))
+
+    def model(self) -> Model:
+        model = Model(kind="plan", files=[self.name])
+        seen: set[str] = set()
+        for resource in self._resources():
+            if resource.address in seen:
+                continue
+            seen.add(resource.address)
+            model.add(resource)
+        model.providers.extend(self._providers())
+        return model
+
+    # -- resources -------------------------------------------------------------------------------
+
+    def _resources(self) -> Iterator[Resource]:
+        for i, rc in enumerate(_list(self.document.get("resource_changes"))):
+            if isinstance(rc, dict) and isinstance(rc.get("change"), dict):
+                yield self._from_change(rc, f"/resource_changes/{i}")
+        for pointer, item in _module_resources(self.document.get("planned_values"), "/planned_values"):
+            yield self._from_values(item, pointer)
+        prior = (self.document.get("prior_state") or {}).get("values")
+        for pointer, item in _module_resources(prior, "/prior_state/values"):
+            yield self._from_values(item, pointer)
+
+    def _from_change(self, rc: dict, pointer: str) -> Resource:
+        change = rc["change"]
+        actions = tuple(a for a in _list(change.get("actions")) if isinstance(a, str))
+        deleting = actions == ("delete",)
+        raw = change.get("before") if deleting else change.get("after")
+        unknown = {} if deleting else change.get("after_unknown")
+        resource = self._resource(rc, raw, unknown, pointer)
+        resource.change = Change(
+            actions=actions,
+            before=change.get("before"),
+            after=resource.values if not deleting else None,
+            replace_paths=tuple(_path_text(p) for p in _list(rc.get("replace_paths") or change.get("replace_paths"))),
+        )
+        return resource
+
+    def _from_values(self, item: dict, pointer: str) -> Resource:
+        return self._resource(item, item.get("values"), None, pointer)
+
+    def _resource(self, item: dict, raw: Any, unknown: Any, pointer: str) -> Resource:
+        address = str(item.get("address", ""))
+        module_address = str(item.get("module_address") or _module_of(address))
+        steps = parse_module_address(module_address)
+        relative = address[len(module_address) + 1 :] if module_address else address
+        expressions = self.config.expressions(steps, relative)
+        values = self._values(raw if isinstance(raw, dict) else {}, unknown, expressions, steps)
+        mode = "data" if item.get("mode") == "data" else "managed"
+        return Resource(
+            address=address,
+            type=str(item.get("type", "")),
+            name=str(item.get("name", "")),
+            mode=mode,
+            module=module_address,
+            index=item.get("index"),
+            values=values,
+            location=Location(self.name, None, pointer),
+            ignore_changes=None,  # plan JSON has no lifecycle blocks
+        )
+
+    def _values(self, after: Any, unknown: Any, expressions: Any, steps: list) -> Any:
+        """Merge `after` with `after_unknown`: unknown leaves become Ref (from references) or Unknown."""
+        if unknown is True:
+            refs = self.config.resolve(references_at(expressions), steps)
+            return refs[0] if len(refs) == 1 else Unknown("known after apply")
+        if isinstance(after, dict) or isinstance(unknown, dict):
+            after_d = after if isinstance(after, dict) else {}
+            unknown_d = unknown if isinstance(unknown, dict) else {}
+            expr_d = expressions if isinstance(expressions, dict) else {}
+            merged = {}
+            for key in list(after_d) + [k for k in unknown_d if k not in after_d]:
+                merged[key] = self._values(after_d.get(key), unknown_d.get(key), expr_d.get(key), steps)
+            return merged
+        if isinstance(after, list) or isinstance(unknown, list):
+            return self._list_values(after, unknown, expressions, steps)
+        return after
+
+    def _list_values(self, after: Any, unknown: Any, expressions: Any, steps: list) -> list:
+        after_l = after if isinstance(after, list) else []
+        unknown_l = unknown if isinstance(unknown, list) else []
+        length = max(len(after_l), len(unknown_l))
+        if isinstance(expressions, list):  # nested blocks: one expressions object per block in the config
+            blocks = expressions
+            return [
+                self._values(
+                    after_l[i] if i < len(after_l) else None,
+                    unknown_l[i] if i < len(unknown_l) else None,
+                    blocks[i] if len(blocks) == length else (blocks[0] if len(blocks) == 1 else None),
+                    steps,
+                )
+                for i in range(length)
+            ]
+        # A list attribute: its references are listed in order, one group per element that refers.
+        refs = self.config.resolve(references_at(expressions), steps)
+        unknown_positions = [i for i in range(length) if i < len(unknown_l) and unknown_l[i] is True]
+        result = []
+        for i in range(length):
+            if i in unknown_positions:
+                if len(refs) == len(unknown_positions):
+                    result.append(refs[unknown_positions.index(i)])
+                elif len(refs) == 1:
+                    result.append(refs[0])
+                else:
+                    result.append(Unknown("known after apply"))
+            else:
+                item_unknown = unknown_l[i] if i < len(unknown_l) else None
+                result.append(self._values(after_l[i] if i < len(after_l) else None, item_unknown, None, steps))
+        return result
+
+    # -- providers --------------------------------------------------------------------------------
+
+    def _providers(self) -> Iterator[ProviderRequirement]:
+        configs = (self.document.get("configuration") or {}).get("provider_config") or {}
+        for key, config in configs.items():
+            if not isinstance(config, dict):
+                continue
+            full_name = str(config.get("full_name") or f"hashicorp/{config.get('name', key)}")
+            yield ProviderRequirement(
+                name=str(config.get("name", key)),
+                source=re.sub(r"^registry\.terraform\.io/", "", full_name),
+                version_constraint=config.get("version_constraint"),
+                location=Location(self.name, None, f"/configuration/provider_config/{_escape(key)}"),
+                module=str(config.get("module_address") or ""),
+            )
+
+
+def attach_source(model: Model, source: str) -> None:
+    """Take locations, `lifecycle` and exact references from the directory that produced the plan."""
+    from validator.loaders.hcl import load_directory  # the HCL side is only needed with --source
+
+    hcl = load_directory(source)
+    model.diagnostics.extend(hcl.diagnostics)
+    by_template: dict[str, list[Resource]] = {}
+    for resource in hcl.resources:
+        by_template.setdefault(_template(resource.address), []).append(resource)
+    for resource in model.resources:
+        twin = hcl.get(resource.address)
+        if twin is None:
+            candidates = by_template.get(_template(resource.address), [])
+            twin = candidates[0] if candidates else None
+        if twin is None:
+            continue
+        resource.location = twin.location
+        resource.locations = twin.locations
+        resource.ignore_changes = twin.ignore_changes
+        resource.values = _prefer_exact_refs(resource.values, twin.values)
+    model.files = sorted(set(model.files) | set(hcl.files))
+
+
+def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
+    """Where the plan only inferred a reference, the source says exactly what the expression is."""
+    if isinstance(plan_value, (Ref, Unknown)):
+        if isinstance(hcl_value, Ref):
+            return hcl_value
+        return plan_value
+    if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
+        return {k: _prefer_exact_refs(v, hcl_value.get(k)) for k, v in plan_value.items()}
+    if isinstance(plan_value, list) and isinstance(hcl_value, list) and len(plan_value) == len(hcl_value):
+        return [_prefer_exact_refs(p, h) for p, h in zip(plan_value, hcl_value)]
+    return plan_value
+
+
+def _template(address: str) -> str:
+    """An address with every instance key removed: module.a["x"].aws_b.c[0] -> module.a.aws_b.c."""
+    return re.sub(r'\[(?:"[^"]*"|[^\]]*)\]', "", address)
+
+
+def _module_of(address: str) -> str:
+    steps = parse_module_address(address)
+    if not steps:
+        return ""
+    return ".".join(f"module.{name}{key or ''}" for name, key in steps)
+
+
+def _module_resources(module_values: Any, pointer: str) -> Iterator[tuple[str, dict]]:
+    if not isinstance(module_values, dict):
+        return
+    root = module_values.get("root_module")
+    if isinstance(root, dict):
+        yield from _walk_module(root, pointer + "/root_module")
+
+
+def _walk_module(module: dict, pointer: str) -> Iterator[tuple[str, dict]]:
+    for i, item in enumerate(_list(module.get("resources"))):
+        if isinstance(item, dict) and item.get("address"):
+            yield f"{pointer}/resources/{i}", item
+    for i, child in enumerate(_list(module.get("child_modules"))):
+        if isinstance(child, dict):
+            yield from _walk_module(child, f"{pointer}/child_modules/{i}")
+
+
+def _path_text(path: Any) -> str:
+    if isinstance(path, list):
+        return ".".join(str(p) for p in path)
+    return str(path)
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
