@@ -16,7 +16,7 @@ Leaves that are not plain JSON values:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 MISSING = object()
 
@@ -192,10 +192,18 @@ class Model:
 
     def __post_init__(self) -> None:
         self._by_address: dict[str, Resource] | None = None
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Compute a whole-model fact once (rules that index the model call this per resource)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
         self._by_address = None
+        self._memo.clear()
 
     def by_type(self, *types: str) -> Iterator[Resource]:
         for resource in self.resources:
