@@ -1,0 +1,497 @@
+"""Evaluate Terraform expressions (python-hcl2 Lark trees) to plan-JSON-shaped values.
+
+What can be known statically is computed: literals, lists, objects, string interpolation, heredocs,
+operators, conditionals, `for` expressions and the functions in functions.py. References are handed
+to a `Scope` (the loader knows variables, locals, modules and resources). Everything else becomes
+`Unknown(<expression text>)`: the evaluator never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hcl2.api import parses_to_tree
+from hcl2.utils import process_escape_sequences
+from lark import Token, Tree
+from lark.exceptions import LarkError
+
+from validator.hcl import functions
+from validator.model import Ref, Unknown, is_known
+
+
+@dataclass(frozen=True)
+class Invalid(Unknown):
+    """An expression Terraform itself would reject (missing key, bad type). `try()` skips these."""
+
+
+# A traversal step: ("attr", name), ("index", key) or ("splat", None).
+Step = tuple[str, Any]
+
+
+class Scope(Protocol):
+    def reference(self, root: str, steps: list[Step], text: str) -> Any:
+        """The value of a reference `root.steps...` (var, local, module, resource, each, ...)."""
+
+
+_NOISE = "new_line_or_comment"
+_MAX_WHY = 160
+
+
+def _subtrees(node: Tree) -> list[Tree]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data != _NOISE]
+
+
+class Evaluator:
+    """Evaluates expressions written in one source text (for messages: the text of an expression)."""
+
+    def __init__(self, scope: Scope, source: str, names: dict[str, Any] | None = None):
+        self.scope = scope
+        self.source = source
+        # Names bound by `for` expressions and `dynamic` iterators, shadowing the scope.
+        self.names: dict[str, Any] = dict(names or {})
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def text(self, node: Tree | Token) -> str:
+        if isinstance(node, Token):
+            return str(node)
+        meta = node.meta
+        if getattr(meta, "empty", True):
+            return "expression"
+        text = self.source[meta.start_pos : meta.end_pos]
+        text = " ".join(text.split())
+        return text if len(text) <= _MAX_WHY else text[: _MAX_WHY - 3] + "..."
+
+    def unknown(self, node: Tree | Token) -> Unknown:
+        return Unknown(self.text(node))
+
+    def with_names(self, names: dict[str, Any]) -> "Evaluator":
+        merged = dict(self.names)
+        merged.update(names)
+        return Evaluator(self.scope, self.source, merged)
+
+    # -- dispatch ----------------------------------------------------------------------------
+
+    def eval(self, node: Tree | Token) -> Any:
+        if isinstance(node, Token):
+            return self._token(node)
+        method = getattr(self, "_" + node.data, None)
+        if method is None:
+            return self.unknown(node)
+        return method(node)
+
+    def _token(self, token: Token) -> Any:
+        if token.type == "INT_LITERAL":
+            return int(token)
+        if token.type == "FLOAT_LITERAL":
+            return float(token)
+        return str(token)
+
+    def _expr_term(self, node: Tree) -> Any:
+        inner = _subtrees(node)
+        if len(inner) != 1:
+            return self.unknown(node)
+        return self.eval(inner[0])
+
+    def _int_lit(self, node: Tree) -> Any:
+        return int(node.children[0])
+
+    def _float_lit(self, node: Tree) -> Any:
+        return float(node.children[0])
+
+    def _literal_value(self, node: Tree) -> Any:
+        return {"true": True, "false": False, "null": None}[str(node.children[0])]
+
+    def _template_string(self, node: Tree) -> Any:
+        return self.unknown(node)
+
+    # -- strings and templates ---------------------------------------------------------------
+
+    def _string(self, node: Tree) -> Any:
+        parts: list[Any] = []
+        for part in node.children:
+            if not isinstance(part, Tree):
+                continue  # the quotes
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS":
+                    parts.append(process_escape_sequences(str(inner)))
+                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    parts.append(str(inner)[1:])  # $${x} -> ${x}, %%{x} -> %{x}
+                else:
+                    parts.append(str(inner))
+            elif inner.data == "interpolation":
+                parts.append(_Interpolated(self.eval(_subtrees(inner)[0])))
+            else:  # %{if}/%{for} directives: not evaluated
+                return self.unknown(node)
+        return self._join(parts, node)
+
+    def _join(self, parts: list[Any], node: Tree | Token) -> Any:
+        # "${x}" alone is x itself, unconverted (Terraform keeps its type).
+        if len(parts) == 1 and isinstance(parts[0], _Interpolated):
+            return parts[0].value
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, _Interpolated):
+                value = part.value
+                if isinstance(value, (Ref, Unknown)) or not is_known(value):
+                    return Unknown(self.text(node))
+                text = functions.to_string(value)
+                if text is None:
+                    return Invalid(self.text(node))
+                out.append(text)
+            else:
+                out.append(part)
+        return "".join(out)
+
+    def _heredoc_template(self, node: Tree) -> Any:
+        return self._heredoc(node, trim=False)
+
+    def _heredoc_template_trim(self, node: Tree) -> Any:
+        return self._heredoc(node, trim=True)
+
+    def _heredoc(self, node: Tree, trim: bool) -> Any:
+        raw = str(node.children[0])
+        first_newline = raw.index("\n")
+        body = raw[first_newline + 1 :]
+        # drop the closing marker line
+        body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
+        if trim:
+            lines = body.split("\n")
+            indents = [len(l) - len(l.lstrip(" \t")) for l in lines if l.strip()]
+            cut = min(indents) if indents else 0
+            body = "\n".join(l[cut:] for l in lines)
+        return self.template(body, node)
+
+    def template(self, body: str, node: Tree | Token) -> Any:
+        """A template body (heredoc, templatefile) with `${...}` interpolations."""
+        parts: list[Any] = []
+        position = 0
+        while True:
+            match = _TEMPLATE_START.search(body, position)
+            if match is None:
+                parts.append(body[position:])
+                break
+            start = match.start()
+            if body.startswith("$${", start) or body.startswith("%%{", start):
+                parts.append(body[position:start] + body[start + 1 : start + 3])
+                position = start + 3
+                continue
+            if body.startswith("%{", start):
+                return Unknown(self.text(node))
+            end = _matching_brace(body, start + 2)
+            if end is None:
+                return Invalid(self.text(node))
+            parts.append(body[position:start])
+            parts.append(_Interpolated(self.expression_text(body[start + 2 : end])))
+            position = end + 1
+        return self._join([p for p in parts if p != ""], node) if parts != [""] else ""
+
+    def expression_text(self, text: str) -> Any:
+        """Evaluate an expression given as text (inside a heredoc or template)."""
+        source = f"x = {text.strip()}\n"
+        try:
+            tree = parses_to_tree(source)
+        except LarkError:
+            return Invalid(" ".join(text.split()))
+        attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
+        return Evaluator(self.scope, source, self.names).eval(attribute.children[2])
+
+    # -- collections -------------------------------------------------------------------------
+
+    def _tuple(self, node: Tree) -> Any:
+        return [self.eval(child) for child in _subtrees(node)]
+
+    def _object(self, node: Tree) -> Any:
+        result: dict[str, Any] = {}
+        for elem in _subtrees(node):
+            key_node, value_node = _subtrees(elem)
+            key = self._object_key(key_node)
+            if not isinstance(key, str):
+                return self.unknown(node) if not isinstance(key, Invalid) else key
+            result[key] = self.eval(value_node)
+        return result
+
+    def _object_key(self, key_node: Tree) -> Any:
+        inner = key_node.children[0]
+        if isinstance(inner, Tree) and inner.data == "keyword":
+            return str(inner.children[0])
+        # A bare identifier as key is a name, not a reference (`{ a = 1 }`).
+        if isinstance(inner, Tree) and inner.data == "expr_term":
+            term = _subtrees(inner)
+            if len(term) == 1 and term[0].data == "identifier" and len(inner.children) == 1:
+                return str(term[0].children[0])
+        key = self.eval(inner)
+        if isinstance(key, bool):
+            return "true" if key else "false"
+        if isinstance(key, (int, float)):
+            return functions.to_string(key)
+        return key
+
+    # -- operators ---------------------------------------------------------------------------
+
+    def _conditional(self, node: Tree) -> Any:
+        condition, when_true, when_false = _subtrees(node)
+        test = self.eval(condition)
+        if isinstance(test, bool):
+            return self.eval(when_true if test else when_false)
+        if isinstance(test, (Ref, Unknown)):
+            # Both branches equal and known: the result does not depend on the condition.
+            a, b = self.eval(when_true), self.eval(when_false)
+            if is_known(a) and a == b:
+                return a
+            return self.unknown(node)
+        return Invalid(self.text(node))
+
+    def _binary_op(self, node: Tree) -> Any:
+        left_node, term = _subtrees(node)[:2]
+        operator_node, right_node = _subtrees(term)[:2]
+        operator = str(operator_node.children[0])
+        left = self.eval(left_node)
+        # Short-circuit only on known booleans, as Terraform does not short-circuit at all.
+        right = self.eval(right_node)
+        if not is_known(left) or not is_known(right):
+            if operator == "&&" and (left is False or right is False):
+                return False
+            if operator == "||" and (left is True or right is True):
+                return True
+            return self.unknown(node)
+        result = functions.binary(operator, left, right)
+        return Invalid(self.text(node)) if result is functions.INVALID else result
+
+    def _unary_op(self, node: Tree) -> Any:
+        operator = str(node.children[0])
+        value = self.eval(node.children[1])
+        if not is_known(value):
+            return self.unknown(node)
+        if operator == "!" and isinstance(value, bool):
+            return not value
+        if operator == "-":
+            number = functions.to_number_strict(value)
+            if number is not None:
+                return -number
+        return Invalid(self.text(node))
+
+    # -- functions ---------------------------------------------------------------------------
+
+    def _function_call(self, node: Tree) -> Any:
+        names = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+        if len(names) != 1:  # provider::ns::fn
+            return self.unknown(node)
+        name = str(names[0].children[0])
+        arguments_nodes = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+        arg_nodes = _subtrees(arguments_nodes[0]) if arguments_nodes else []
+        expand = bool(arguments_nodes) and any(
+            isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments_nodes[0].children
+        )
+        function = functions.FUNCTIONS.get(name)
+        if function is None:
+            return self.unknown(node)
+        if name in functions.LAZY:
+            return function(self, arg_nodes, node)
+        args = [self.eval(a) for a in arg_nodes]
+        if expand:
+            last = args.pop() if args else None
+            if not isinstance(last, list):
+                return self.unknown(node)
+            args.extend(last)
+        try:
+            result = function(*args)
+        except functions.CannotKnow:
+            return self.unknown(node)
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, OverflowError):
+            return Invalid(self.text(node))
+        return result
+
+    # -- for expressions ---------------------------------------------------------------------
+
+    def _for_intro(self, node: Tree) -> tuple[list[str], Any]:
+        trees = _subtrees(node)
+        names = [str(t.children[0]) for t in trees if t.data == "identifier"]
+        collection = self.eval([t for t in trees if t.data != "identifier"][-1])
+        return names, collection
+
+    def _iterate(self, node: Tree):
+        parts = _subtrees(node)
+        intro = parts[0]
+        condition = parts[-1] if parts[-1].data == "for_cond" else None
+        bodies = [p for p in parts[1:] if p is not condition]
+        names, collection = self._for_intro(intro)
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return None, bodies
+        if not is_known([k for k, _ in pairs]):
+            return None, bodies
+        rows = []
+        for key, value in pairs:
+            bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+            inner = self.with_names(bound)
+            if condition is not None:
+                keep = inner.eval(_subtrees(condition)[0])
+                if not isinstance(keep, bool):
+                    return None, bodies
+                if not keep:
+                    continue
+            rows.append(inner)
+        return rows, bodies
+
+    def _for_tuple_expr(self, node: Tree) -> Any:
+        rows, bodies = self._iterate(node)
+        if rows is None:
+            return self.unknown(node)
+        return [row.eval(bodies[0]) for row in rows]
+
+    def _for_object_expr(self, node: Tree) -> Any:
+        rows, bodies = self._iterate(node)
+        if rows is None:
+            return self.unknown(node)
+        grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
+        result: dict[str, Any] = {}
+        for row in rows:
+            key = row.eval(bodies[0])
+            if isinstance(key, (int, float)) and not isinstance(key, bool):
+                key = functions.to_string(key)
+            if not isinstance(key, str):
+                return self.unknown(node)
+            value = row.eval(bodies[1])
+            if grouping:
+                result.setdefault(key, []).append(value)
+            else:
+                result[key] = value
+        return result
+
+    # -- references and traversals -----------------------------------------------------------
+
+    def _identifier(self, node: Tree) -> Any:
+        return self._reference(str(node.children[0]), [], node)
+
+    def _get_attr_expr_term(self, node: Tree) -> Any:
+        return self._traversal(node)
+
+    _index_expr_term = _get_attr_expr_term
+    _attr_splat_expr_term = _get_attr_expr_term
+    _full_splat_expr_term = _get_attr_expr_term
+
+    def _traversal(self, node: Tree) -> Any:
+        steps: list[Step] = []
+        current: Tree = node
+        while isinstance(current, Tree) and current.data in (
+            "get_attr_expr_term",
+            "index_expr_term",
+            "attr_splat_expr_term",
+            "full_splat_expr_term",
+            "expr_term",
+        ):
+            if current.data == "expr_term":
+                inner = current.children
+                if len(inner) == 1 and isinstance(inner[0], Tree) and inner[0].data != "identifier":
+                    current = inner[0]
+                    continue
+                break
+            base, operation = current.children[0], current.children[1]
+            steps[:0] = self._steps(operation)
+            if steps and isinstance(steps[0], Invalid):
+                return steps[0]
+            current = base
+        if isinstance(current, Tree) and current.data == "expr_term":
+            inner = current.children
+            if len(inner) == 1 and isinstance(inner[0], Tree) and inner[0].data == "identifier":
+                return self._reference(str(inner[0].children[0]), steps, node)
+        return apply_steps(self.eval(current), steps, self.text(node))
+
+    def _steps(self, operation: Tree) -> list[Any]:
+        kind = operation.data
+        if kind == "get_attr":
+            return [("attr", str(_subtrees(operation)[0].children[0]))]
+        if kind == "short_index":
+            return [("index", int(operation.children[1]))]
+        if kind == "braces_index":
+            key = self.eval(_subtrees(operation)[0])
+            return [("index", key)]
+        if kind in ("attr_splat", "full_splat"):
+            steps: list[Any] = [("splat", None)]
+            for child in _subtrees(operation):
+                steps.extend(self._steps(child))
+            return steps
+        return [Invalid(kind)]
+
+    def _reference(self, root: str, steps: list[Step], node: Tree) -> Any:
+        text = self.text(node)
+        if root in self.names:
+            return apply_steps(self.names[root], steps, text)
+        for _, key in steps:
+            if isinstance(key, (Ref, Unknown)):
+                return Unknown(text)
+        return self.scope.reference(root, steps, text)
+
+
+@dataclass(frozen=True)
+class _Interpolated:
+    value: Any
+
+
+_TEMPLATE_START = re.compile(r"\$\$?\{|%%?\{")
+
+
+def _matching_brace(text: str, start: int) -> int | None:
+    """Index of the `}` closing an interpolation whose body starts at `start` (strings respected)."""
+    depth = 0
+    index = start
+    in_string = False
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            if char == "\\":
+                index += 2
+                continue
+            if char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return None
+
+
+def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
+    """Follow attribute/index/splat steps through a value."""
+    for position, (kind, key) in enumerate(steps):
+        if isinstance(value, Ref):
+            if kind == "splat" or not isinstance(key, (str, int)) or isinstance(key, bool):
+                return Unknown(text)
+            attribute = f"{value.attribute}.{key}" if value.attribute else str(key)
+            value = Ref(value.address, attribute)
+            continue
+        if isinstance(value, Unknown):
+            return value if isinstance(value, Invalid) else Unknown(text)
+        if kind == "splat":
+            rest = steps[position + 1 :]
+            if value is None:
+                return []
+            items = value if isinstance(value, list) else [value]
+            return [apply_steps(item, rest, text) for item in items]
+        if isinstance(key, (Ref, Unknown)):
+            return Unknown(text)
+        if isinstance(value, dict):
+            name = functions.to_string(key) if not isinstance(key, str) else key
+            if name not in value:
+                return Invalid(text)
+            value = value[name]
+        elif isinstance(value, list):
+            index = functions.to_number_strict(key)
+            if not isinstance(index, int) or not 0 <= index < len(value):
+                return Invalid(text)
+            value = value[index]
+        else:
+            return Invalid(text)
+    return value

@@ -1,0 +1,565 @@
+"""Terraform's semantics over parsed modules: module instances, variables, locals, outputs,
+count/for_each expansion, references between resources, and the plan-shaped values of resources.
+
+Everything is evaluated lazily and cached, so a reference is resolved wherever it appears
+(other file, other module) without ordering the declarations; a reference cycle yields Unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from lark import Tree
+
+from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps
+from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
+from validator.hcl.parse import Attribute, Block
+from validator.model import MISSING, Location, Ref, Unknown, is_known
+
+# Arguments Terraform itself interprets; they are not resource attributes.
+RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on"})
+RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+
+NO_KEY = None  # instance key of a resource/module without count or for_each
+
+
+def instance_suffix(key: int | str | None) -> str:
+    if key is None:
+        return ""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f"[{json.dumps(key)}]"
+
+
+@dataclass
+class Iteration:
+    """count.index / each.key / each.value of the instance being evaluated."""
+
+    count_index: Any = MISSING
+    each_key: Any = MISSING
+    each_value: Any = MISSING
+
+
+UNKNOWN_ITERATION_WHY = "count/for_each is not known statically"
+
+
+@dataclass
+class Expansion:
+    """The instances of a resource or module call: keys in order, or unknown."""
+
+    keys: list[Any] | None  # None: not known statically
+    kind: str = ""  # "count" | "for_each" | ""
+    values: dict[Any, Any] = field(default_factory=dict)  # for_each: key -> each.value
+
+    def iteration(self, key: Any) -> Iteration:
+        if self.keys is None:
+            unknown = Unknown(UNKNOWN_ITERATION_WHY)
+            if self.kind == "count":
+                return Iteration(count_index=unknown)
+            return Iteration(each_key=unknown, each_value=unknown)
+        if self.kind == "count":
+            return Iteration(count_index=key)
+        if self.kind == "for_each":
+            return Iteration(each_key=key, each_value=self.values[key])
+        return Iteration()
+
+
+class Loader:
+    """Shared state of one load: parsed module configs, caches, the cycle guard."""
+
+    def __init__(self, root_directory: str):
+        self.root_directory = root_directory
+        self.in_progress: set[tuple] = set()
+        self.cache: dict[tuple, Any] = {}
+
+    def guarded(self, key: tuple, compute) -> Any:
+        if key in self.cache:
+            return self.cache[key]
+        if key in self.in_progress:
+            return _CYCLE
+        self.in_progress.add(key)
+        try:
+            value = compute()
+        finally:
+            self.in_progress.discard(key)
+        self.cache[key] = value
+        return value
+
+
+_CYCLE = Unknown("reference cycle")
+
+
+class ModuleInstance:
+    """One instance of a module: the root, `module.app`, or `module.svc["a"]`."""
+
+    def __init__(
+        self,
+        loader: Loader,
+        config: ModuleConfig,
+        address: str,
+        *,
+        parent: "ModuleInstance | None" = None,
+        call: Block | None = None,
+        call_iteration: Iteration | None = None,
+        root_values: dict[str, Any] | None = None,
+        expansion_unknown: bool = False,
+    ):
+        self.loader = loader
+        self.config = config
+        self.address = address  # "" for the root, else 'module.a' / 'module.a["k"].module.b'
+        self.parent = parent
+        self.call = call
+        self.call_iteration = call_iteration or Iteration()
+        self.root_values = root_values or {}
+        # Inside a module call whose count/for_each is unknown: every resource's count is unknown.
+        self.expansion_unknown = expansion_unknown
+        # name -> (Expansion, {key: ModuleInstance}) ; filled by the loader for calls it followed.
+        self.children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]]] = {}
+
+    # -- naming ------------------------------------------------------------------------------
+
+    def absolute(self, local_address: str) -> str:
+        return f"{self.address}.{local_address}" if self.address else local_address
+
+    def evaluator(self, block: Block, iteration: Iteration | None = None) -> Evaluator:
+        return Evaluator(_Scope(self, iteration or Iteration()), block.source)
+
+    # -- variables, locals, outputs ----------------------------------------------------------
+
+    def variable(self, name: str, text: str) -> Any:
+        return self.loader.guarded(("var", self.address, name), lambda: self._variable(name, text))
+
+    def _variable(self, name: str, text: str) -> Any:
+        declaration = self.config.variables.get(name)
+        if declaration is None:
+            return Invalid(f"{text}: no variable {name!r} is declared")
+        if self.parent is None:
+            if name in self.root_values:
+                return convert_variable(declaration, self.root_values[name])
+        elif self.call is not None and name in self.call.attributes:
+            argument = self.call.attributes[name]
+            value = self.parent.evaluator(self.call, self.call_iteration).eval(argument.expr)
+            return convert_variable(declaration, value)
+        if "default" in declaration.attributes:
+            return self.evaluator(declaration).eval(declaration.attributes["default"].expr)
+        where = f"{self.address}." if self.address else ""
+        return Unknown(f"{where}var.{name} has no value")
+
+    def local(self, name: str, text: str) -> Any:
+        attribute = self.config.locals.get(name)
+        if attribute is None:
+            return Invalid(f"{text}: no local value {name!r}")
+        block = self.config.local_blocks[name]
+        return self.loader.guarded(
+            ("local", self.address, name), lambda: self.evaluator(block).eval(attribute.expr)
+        )
+
+    def output(self, name: str, text: str) -> Any:
+        block = self.config.outputs.get(name)
+        if block is None or "value" not in block.attributes:
+            return Invalid(f"{text}: no output {name!r}")
+        return self.loader.guarded(
+            ("output", self.address, name),
+            lambda: self.evaluator(block).eval(block.attributes["value"].expr),
+        )
+
+    def read_file(self, path: str) -> str | None:
+        candidate = path if os.path.isabs(path) else os.path.join(self.loader.root_directory, path)
+        try:
+            return read_text(candidate)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    # -- resources ---------------------------------------------------------------------------
+
+    def expansion(self, decl: ResourceDecl) -> Expansion:
+        key = ("expansion", self.address, decl.local_address)
+        return self.loader.guarded(key, lambda: self._expansion(decl.block))
+
+    def _expansion(self, block: Block) -> Expansion:
+        if self.expansion_unknown:
+            kind = "count" if "count" in block.attributes else "for_each" if "for_each" in block.attributes else ""
+            if kind:
+                return Expansion(None, kind)
+        return expand(block, self.evaluator(block))
+
+    def member(self, decl: ResourceDecl, key: Any, name: str) -> Any:
+        """The value of one top-level attribute or nested block type of a resource instance.
+
+        MISSING when the configuration does not set it (a computed attribute such as `arn`).
+        """
+        return self._member(decl, key, name)[0]
+
+    def _member(self, decl: ResourceDecl, key: Any, name: str) -> tuple[Any, dict[str, Location]]:
+        cache_key = ("member", self.address, decl.local_address, key, name)
+
+        def compute() -> tuple[Any, dict[str, Location]]:
+            if name in RESOURCE_META or name in RESOURCE_META_BLOCKS:
+                return MISSING, {}
+            locations: dict[str, Location] = {}
+            evaluator = self.evaluator(decl.block, self.expansion(decl).iteration(key))
+            return body_member(decl.block, name, evaluator, "", locations), locations
+
+        result = self.loader.guarded(cache_key, compute)
+        return (_CYCLE, {}) if result is _CYCLE else result
+
+    def resource_values(self, decl: ResourceDecl, key: Any) -> tuple[dict[str, Any], dict[str, Location]]:
+        """Plan-shaped values of one instance, and the location of every attribute and block."""
+        values: dict[str, Any] = {}
+        locations: dict[str, Location] = {}
+        for name in member_names(decl.block):
+            if name in RESOURCE_META or name in RESOURCE_META_BLOCKS:
+                continue
+            value, member_locations = self._member(decl, key, name)
+            locations.update(member_locations)
+            if value is not MISSING:
+                values[name] = value
+        return values, locations
+
+    def reference_resource(self, decl: ResourceDecl, steps: list[Step], text: str) -> Any:
+        expansion = self.expansion(decl)
+        if expansion.keys is None:
+            # The instance count is unknown: the model has one resource without a key.
+            if steps and steps[0][0] == "index":
+                steps = steps[1:]
+            elif steps and steps[0][0] == "splat":
+                return Unknown(text)
+            return self._resolve(decl, NO_KEY, steps, text, expansion)
+        if not expansion.kind:
+            return self._resolve(decl, NO_KEY, steps, text, expansion)
+        if not steps:
+            instances = {k: Ref(self.absolute(decl.local_address + instance_suffix(k))) for k in expansion.keys}
+            return list(instances.values()) if expansion.kind == "count" else instances
+        kind, key = steps[0]
+        if kind == "index":
+            if isinstance(key, float) and key.is_integer():
+                key = int(key)
+            if expansion.kind == "count" and isinstance(key, str) and key.isdigit():
+                key = int(key)
+            if key not in expansion.keys:
+                return Invalid(f"{text}: no instance {key!r}")
+            return self._resolve(decl, key, steps[1:], text, expansion)
+        if kind == "splat" and expansion.kind == "count":
+            return [self._resolve(decl, k, steps[1:], text, expansion) for k in expansion.keys]
+        return Unknown(text)
+
+    def _resolve(self, decl: ResourceDecl, key: Any, steps: list[Step], text: str, expansion: Expansion) -> Any:
+        address = self.absolute(decl.local_address + instance_suffix(key))
+        if not steps:
+            return Ref(address)
+        kind, name = steps[0]
+        if kind != "attr":
+            return Invalid(text)
+        path = _dotted(steps)
+        value = self.member(decl, key, name)
+        if value is MISSING or value is _CYCLE:
+            return Ref(address, path) if path is not None else Unknown(text)
+        result = apply_steps(value, steps[1:], text)
+        if is_known(result):
+            return result
+        if path is None:
+            return Unknown(text)
+        return Ref(address, path)
+
+    # -- module calls ------------------------------------------------------------------------
+
+    def reference_module(self, name: str, steps: list[Step], text: str) -> Any:
+        if name not in self.children:
+            if name in self.config.modules:
+                return Unknown(text)  # a module we could not follow (remote source)
+            return Invalid(f"{text}: no module call {name!r}")
+        expansion, instances = self.children[name]
+        if expansion.keys is None:
+            if steps and steps[0][0] == "index":
+                steps = steps[1:]
+            elif steps and steps[0][0] == "splat":
+                return Unknown(text)
+            return _module_value(instances[NO_KEY], steps, text)
+        if not expansion.kind:
+            return _module_value(instances[NO_KEY], steps, text)
+        if not steps:
+            objects = {k: _module_value(instance, [], text) for k, instance in instances.items()}
+            return list(objects.values()) if expansion.kind == "count" else objects
+        kind, key = steps[0]
+        if kind == "index":
+            if expansion.kind == "count" and isinstance(key, str) and key.isdigit():
+                key = int(key)
+            if key not in instances:
+                return Invalid(f"{text}: no instance {key!r}")
+            return _module_value(instances[key], steps[1:], text)
+        if kind == "splat" and expansion.kind == "count":
+            return [_module_value(instance, steps[1:], text) for instance in instances.values()]
+        return Unknown(text)
+
+
+def _module_value(instance: ModuleInstance, steps: list[Step], text: str) -> Any:
+    if not steps:
+        return {name: instance.output(name, text) for name in instance.config.outputs}
+    kind, name = steps[0]
+    if kind != "attr":
+        return Invalid(text)
+    return apply_steps(instance.output(name, text), steps[1:], text)
+
+
+def _dotted(steps: list[Step]) -> str | None:
+    parts = []
+    for kind, key in steps:
+        if kind == "splat" or isinstance(key, bool) or not isinstance(key, (str, int, float)):
+            return None
+        parts.append(str(int(key)) if isinstance(key, float) else str(key))
+    return ".".join(parts)
+
+
+class _Scope:
+    """What a reference means inside one module instance (and one resource instance)."""
+
+    def __init__(self, module: ModuleInstance, iteration: Iteration):
+        self.module = module
+        self.iteration = iteration
+
+    def read_file(self, path: str) -> str | None:
+        return self.module.read_file(path)
+
+    def reference(self, root: str, steps: list[Step], text: str) -> Any:
+        module = self.module
+        first = steps[0][1] if steps and steps[0][0] == "attr" else None
+        if root == "var":
+            return apply_steps(module.variable(first, text), steps[1:], text) if first else Invalid(text)
+        if root == "local":
+            return apply_steps(module.local(first, text), steps[1:], text) if first else Invalid(text)
+        if root == "count":
+            if first != "index" or self.iteration.count_index is MISSING:
+                return Invalid(text)
+            return apply_steps(self.iteration.count_index, steps[1:], text)
+        if root == "each":
+            value = {"key": self.iteration.each_key, "value": self.iteration.each_value}.get(first, MISSING)
+            if value is MISSING:
+                return Invalid(text)
+            return apply_steps(value, steps[1:], text)
+        if root == "path":
+            directory = module.config.directory or "."
+            paths = {"module": directory, "root": module.loader.root_directory or ".", "cwd": "."}
+            return paths.get(first, Invalid(text)) if len(steps) == 1 else Invalid(text)
+        if root == "terraform":
+            return "default" if first == "workspace" else Unknown(text)
+        if root == "module":
+            return module.reference_module(first, steps[1:], text) if first else Invalid(text)
+        if root == "data":
+            if len(steps) < 2 or steps[1][0] != "attr":
+                return Invalid(text)
+            decl = module.config.resources.get(("data", first, steps[1][1]))
+            return module.reference_resource(decl, steps[2:], text) if decl else Invalid(text)
+        if root == "self":
+            return Unknown(text)
+        if first is not None:
+            decl = module.config.resources.get(("managed", root, first))
+            if decl is not None:
+                return module.reference_resource(decl, steps[1:], text)
+        return Invalid(f"{text}: not declared")
+
+
+# -- expansion -------------------------------------------------------------------------------
+
+
+def expand(block: Block, evaluator: Evaluator) -> Expansion:
+    """The instance keys of a resource or module block from its count / for_each."""
+    if "count" in block.attributes:
+        count = evaluator.eval(block.attributes["count"].expr)
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            return Expansion(list(range(count)), "count")
+        return Expansion(None, "count")
+    if "for_each" in block.attributes:
+        collection = evaluator.eval(block.attributes["for_each"].expr)
+        if isinstance(collection, dict):
+            keys = sorted(collection)
+            return Expansion(keys, "for_each", {k: collection[k] for k in keys})
+        if isinstance(collection, list) and all(isinstance(k, str) for k in collection):
+            keys = sorted(set(collection))
+            return Expansion(keys, "for_each", {k: k for k in keys})
+        return Expansion(None, "for_each")
+    return Expansion([NO_KEY])
+
+
+# -- plan-shaped values of a block body ------------------------------------------------------
+
+
+def member_names(block: Block) -> list[str]:
+    """Attribute names and nested block types of a body, in order of appearance."""
+    names: list[str] = list(block.attributes)
+    for nested in block.blocks:
+        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def body_member(block: Block, name: str, evaluator: Evaluator, prefix: str, locations: dict | None) -> Any:
+    """The value of attribute `name`, or the list of nested `name` blocks (static and dynamic)."""
+    if name in block.attributes:
+        attribute = block.attributes[name]
+        if locations is not None:
+            locations[prefix + name] = Location(block.file, attribute.line)
+        return evaluator.eval(attribute.expr)
+    elements: list[Any] = []
+    found = False
+    for nested in block.blocks:
+        if nested.type == name:
+            found = True
+            index = len(elements)
+            if locations is not None:
+                locations[f"{prefix}{name}.{index}"] = Location(block.file, nested.line)
+            elements.append(body_values(nested, evaluator, f"{prefix}{name}.{index}.", locations))
+        elif nested.type == "dynamic" and nested.labels and nested.labels[0] == name:
+            found = True
+            generated = _dynamic(nested, evaluator, f"{prefix}{name}.", len(elements), locations)
+            if isinstance(generated, Unknown):
+                return generated
+            elements.extend(generated)
+    return elements if found else MISSING
+
+
+def body_values(block: Block, evaluator: Evaluator, prefix: str, locations: dict | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in member_names(block):
+        value = body_member(block, name, evaluator, prefix, locations)
+        if value is not MISSING:
+            values[name] = value
+    return values
+
+
+def _dynamic(block: Block, evaluator: Evaluator, prefix: str, start: int, locations: dict | None):
+    name = block.labels[0]
+    iterator = name
+    if "iterator" in block.attributes:
+        iterator = evaluator.text(block.attributes["iterator"].expr).strip()
+    contents = block.blocks_of("content")
+    if "for_each" not in block.attributes or len(contents) != 1:
+        return Unknown(f'dynamic "{name}" without for_each or content')
+    collection = evaluator.eval(block.attributes["for_each"].expr)
+    if isinstance(collection, dict):
+        pairs = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        return Unknown(f'dynamic "{name}": for_each = {evaluator.text(block.attributes["for_each"].expr)}')
+    content = contents[0]
+    generated = []
+    for offset, (key, value) in enumerate(pairs):
+        index = start + offset
+        inner = evaluator.with_names({iterator: {"key": key, "value": value}})
+        if locations is not None:
+            locations[f"{prefix}{index}"] = Location(block.file, content.line)
+        generated.append(body_values(content, inner, f"{prefix}{index}.", locations))
+    return generated
+
+
+# -- variables -------------------------------------------------------------------------------
+
+
+def variable_type(declaration: Block) -> str:
+    attribute = declaration.attributes.get("type")
+    if attribute is None:
+        return "any"
+    return " ".join(declaration.source[_span(attribute.expr)].split()) or "any"
+
+
+def _span(expr: Any) -> slice:
+    meta = getattr(expr, "meta", None)
+    if meta is None or getattr(meta, "empty", True):
+        return slice(0, 0)
+    return slice(meta.start_pos, meta.end_pos)
+
+
+def convert_variable(declaration: Block, value: Any) -> Any:
+    """Terraform converts a variable's value to its declared primitive type."""
+    kind = variable_type(declaration)
+    if kind == "number" and isinstance(value, str):
+        from validator.hcl.functions import to_number_strict
+
+        number = to_number_strict(value)
+        return number if number is not None else Invalid(f"{value!r} is not a number")
+    if kind == "bool" and isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        from validator.hcl.functions import to_string
+
+        return to_string(value)
+    return value
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+def ignore_changes(block: Block, evaluator: Evaluator) -> frozenset[str] | str:
+    """`lifecycle { ignore_changes = [...] }` normalised: "all" or a set of dotted paths."""
+    paths: set[str] = set()
+    for lifecycle in block.blocks_of("lifecycle"):
+        attribute = lifecycle.attributes.get("ignore_changes")
+        if attribute is None:
+            continue
+        text = evaluator.text(attribute.expr).strip()
+        if text == "all":
+            return "all"
+        for element in _elements(attribute.expr):
+            path = _traversal_path(element, evaluator)
+            if path == "*":  # Terraform < 0.12 spelling of `all`
+                return "all"
+            if path:
+                paths.add(path)
+    return frozenset(paths)
+
+
+def _elements(expr: Any) -> Iterator[Any]:
+    node = expr
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if isinstance(node, Tree) and node.data == "tuple":
+        for child in node.children:
+            if isinstance(child, Tree) and child.data != "new_line_or_comment":
+                yield child
+
+
+def _traversal_path(node: Any, evaluator: Evaluator) -> str | None:
+    """`action[0].forward[0].target_group` -> "action.0.forward.0.target_group"; `tags["x"]` -> "tags.x"."""
+    parts: list[str] = []
+    current = node
+    while isinstance(current, Tree):
+        kind = current.data
+        if kind == "expr_term":
+            subtrees = [c for c in current.children if isinstance(c, Tree)]
+            if len(subtrees) != 1:
+                return None
+            current = subtrees[0]
+        elif kind in ("get_attr_expr_term", "index_expr_term"):
+            base, operation = current.children[0], current.children[1]
+            if operation.data == "get_attr":
+                parts.insert(0, str(operation.children[-1].children[0]))
+            elif operation.data == "short_index":
+                parts.insert(0, str(operation.children[1]))
+            else:
+                key = Evaluator(_NoReferences(), evaluator.source).eval(
+                    [c for c in operation.children if isinstance(c, Tree)][0]
+                )
+                if isinstance(key, bool) or not isinstance(key, (str, int)):
+                    return None
+                parts.insert(0, str(key))
+            current = base
+        elif kind == "identifier":
+            parts.insert(0, str(current.children[0]))
+            return ".".join(parts)
+        elif kind == "string":
+            value = Evaluator(_NoReferences(), evaluator.source).eval(current)
+            return value if isinstance(value, str) and not parts else None
+        else:
+            return None
+    return None
+
+
+class _NoReferences:
+    def reference(self, root: str, steps: list[Step], text: str) -> Any:
+        return Unknown(text)

@@ -1,0 +1,296 @@
+"""Load a Terraform root module directory into the shared Model (contract section 1 and 6).
+
+Follows local module calls recursively (instances addressed as Terraform does), binds variables
+(defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var), evaluates locals, outputs and
+references lazily, expands count/for_each/dynamic where they are known, and marks what it cannot
+know as Unknown or count_unknown. Input problems become Model.diagnostics; other files still load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable, Mapping
+
+from validator.errors import InputError
+from validator.hcl.evaluate import Evaluator
+from validator.hcl.instance import (
+    NO_KEY,
+    Expansion,
+    Loader,
+    ModuleInstance,
+    expand,
+    ignore_changes,
+    instance_suffix,
+    variable_type,
+)
+from validator.hcl.module import ModuleConfig, load_module_config, read_text
+from validator.hcl.parse import ParseFailure, parse_text
+from validator.model import Diagnostic, Location, Model, ProviderRequirement, Resource, Unknown
+
+MAX_MODULE_DEPTH = 16
+
+
+def load_directory(
+    path: str,
+    *,
+    var_files: Iterable[str] = (),
+    variables: Mapping[str, str] | None = None,
+) -> Model:
+    """The Model of the root module at `path`. Raises InputError for a path that is no directory
+    or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic."""
+    root_directory = os.path.normpath(path)
+    if not os.path.isdir(root_directory):
+        raise InputError(f"{path}: not a directory")
+    model = Model(kind="hcl")
+    configs: dict[str, ModuleConfig] = {}
+    loader = Loader(root_directory)
+
+    root_config = _config(root_directory, configs, model)
+    root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
+    root = ModuleInstance(loader, root_config, "", root_values=root_values)
+    _walk(root, configs, model, loader, depth=0, remote=_installed_modules(root_directory))
+    return model
+
+
+def _config(directory: str, configs: dict[str, ModuleConfig], model: Model) -> ModuleConfig:
+    if directory not in configs:
+        config = load_module_config(directory)
+        configs[directory] = config
+        model.files.extend(config.files)
+        model.diagnostics.extend(config.diagnostics)
+    return configs[directory]
+
+
+# -- variables of the root module ------------------------------------------------------------
+
+
+def _root_variable_values(
+    config: ModuleConfig,
+    directory: str,
+    var_files: Iterable[str],
+    cli_values: Mapping[str, str],
+    model: Model,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    automatic = []
+    for name in ("terraform.tfvars", "terraform.tfvars.json"):
+        automatic.append(os.path.join(directory, name))
+    try:
+        listing = sorted(os.listdir(directory))
+    except OSError:
+        listing = []
+    automatic += [
+        os.path.join(directory, n) for n in listing if n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")
+    ]
+    for file in automatic:
+        if os.path.isfile(file):
+            try:
+                values.update(_read_tfvars(os.path.normpath(file)))
+            except InputError as error:
+                model.diagnostics.append(Diagnostic(str(error), Location(os.path.normpath(file))))
+    for file in var_files:
+        if not os.path.isfile(file):
+            raise InputError(f"{file}: var file not found")
+        values.update(_read_tfvars(file))
+    for name, raw in cli_values.items():
+        declaration = config.variables.get(name)
+        kind = variable_type(declaration) if declaration is not None else "string"
+        values[name] = raw if kind in ("string", "any") and not _looks_structured(raw, kind) else _parse_value(raw)
+    return values
+
+
+def _looks_structured(raw: str, kind: str) -> bool:
+    return kind == "any" and raw.strip()[:1] in ("[", "{")
+
+
+def _parse_value(raw: str) -> Any:
+    """A --var value for a non-string variable is an HCL expression (number, bool, list, map)."""
+    try:
+        root = parse_text(f"v = {raw}\n", "--var")
+    except ParseFailure:
+        return raw
+    attribute = root.attributes.get("v")
+    if attribute is None:
+        return raw
+    value = Evaluator(_Literal(), root.source).eval(attribute.expr)
+    return raw if isinstance(value, Unknown) else value
+
+
+class _Literal:
+    """tfvars files and --var values are literal: a reference in them is not a value."""
+
+    def reference(self, root: str, steps: list, text: str) -> Any:
+        return Unknown(f"{text} (references are not allowed in variable values)")
+
+
+def _read_tfvars(file: str) -> dict[str, Any]:
+    try:
+        text = read_text(file)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: cannot read var file ({error})") from None
+    if file.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{file}:{error.lineno}: not valid JSON ({error.msg})") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{file}: a var file must hold a JSON object")
+        return data
+    try:
+        root = parse_text(text, file)
+    except ParseFailure as failure:
+        line = f":{failure.line}" if failure.line else ""
+        raise InputError(f"{file}{line}: cannot parse var file: {failure}") from None
+    evaluator = Evaluator(_Literal(), text)
+    return {name: evaluator.eval(attribute.expr) for name, attribute in root.attributes.items()}
+
+
+# -- module tree -----------------------------------------------------------------------------
+
+
+def _installed_modules(root_directory: str) -> dict[str, str]:
+    """Registry/git modules that `terraform init` already put on disk: module key -> directory."""
+    manifest = os.path.join(root_directory, ".terraform", "modules", "modules.json")
+    try:
+        data = json.loads(read_text(manifest))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    result = {}
+    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+        key, directory = entry.get("Key"), entry.get("Dir")
+        if key and isinstance(directory, str):
+            result[key] = os.path.normpath(os.path.join(root_directory, directory))
+    return result
+
+
+def _is_local(source: str) -> bool:
+    return source.startswith("./") or source.startswith("../") or source in (".", "..")
+
+
+def _walk(
+    module: ModuleInstance,
+    configs: dict[str, ModuleConfig],
+    model: Model,
+    loader: Loader,
+    *,
+    depth: int,
+    remote: dict[str, str],
+    key_path: str = "",
+) -> None:
+    """Add the resources of a module instance, then follow its module calls."""
+    _add_providers(module, model)
+    _add_resources(module, model)
+    for name, call in module.config.modules.items():
+        source_attribute = call.attributes.get("source")
+        source = module.evaluator(call).eval(source_attribute.expr) if source_attribute else None
+        location = Location(call.file, call.line)
+        where = module.absolute(f"module.{name}")
+        if not isinstance(source, str):
+            model.diagnostics.append(Diagnostic(f"{where}: module source is not a literal string", location))
+            continue
+        manifest_key = f"{key_path}.{name}" if key_path else name
+        if _is_local(source):
+            directory = os.path.normpath(os.path.join(module.config.directory, source))
+        elif manifest_key in remote:
+            directory = remote[manifest_key]
+        else:
+            model.diagnostics.append(
+                Diagnostic(
+                    f"{where}: module source {source!r} is not on disk (run `terraform init` to fetch it); "
+                    "its resources are not checked",
+                    location,
+                    severity="info",
+                )
+            )
+            continue
+        if not os.path.isdir(directory):
+            model.diagnostics.append(
+                Diagnostic(f"{where}: module source {source!r}: directory {directory} does not exist", location)
+            )
+            continue
+        if depth >= MAX_MODULE_DEPTH:
+            model.diagnostics.append(
+                Diagnostic(f"{where}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location)
+            )
+            continue
+        config = _config(directory, configs, model)
+        expansion = expand(call, module.evaluator(call)) if not module.expansion_unknown else _unknown(call)
+        keys = expansion.keys if expansion.keys is not None else [NO_KEY]
+        instances: dict[Any, ModuleInstance] = {}
+        for key in keys:
+            child = ModuleInstance(
+                loader,
+                config,
+                module.absolute(f"module.{name}{instance_suffix(key)}"),
+                parent=module,
+                call=call,
+                call_iteration=expansion.iteration(key),
+                expansion_unknown=module.expansion_unknown or expansion.keys is None,
+            )
+            instances[key] = child
+        module.children[name] = (expansion, instances)
+        for child in instances.values():
+            _walk(child, configs, model, loader, depth=depth + 1, remote=remote, key_path=manifest_key)
+
+
+def _unknown(call) -> Expansion:
+    kind = "count" if "count" in call.attributes else "for_each" if "for_each" in call.attributes else ""
+    return Expansion(None, kind) if kind else Expansion([NO_KEY])
+
+
+def _add_resources(module: ModuleInstance, model: Model) -> None:
+    for decl in module.config.resources.values():
+        expansion = module.expansion(decl)
+        count_unknown = expansion.keys is None or module.expansion_unknown
+        keys = expansion.keys if expansion.keys is not None else [NO_KEY]
+        for key in keys:
+            values, locations = module.resource_values(decl, key)
+            evaluator = module.evaluator(decl.block, expansion.iteration(key))
+            model.add(
+                Resource(
+                    address=module.absolute(decl.local_address + instance_suffix(key)),
+                    type=decl.type,
+                    name=decl.name,
+                    mode=decl.mode,  # type: ignore[arg-type]
+                    module=module.address,
+                    index=key,
+                    values=values,
+                    location=Location(decl.block.file, decl.block.line),
+                    locations=locations,
+                    ignore_changes=ignore_changes(decl.block, evaluator),
+                    count_unknown=count_unknown,
+                )
+            )
+
+
+def _add_providers(module: ModuleInstance, model: Model) -> None:
+    for terraform in module.config.terraform:
+        for block in terraform.blocks_of("required_providers"):
+            evaluator = module.evaluator(block)
+            for name, attribute in block.attributes.items():
+                value = evaluator.eval(attribute.expr)
+                source, version = None, None
+                if isinstance(value, dict):
+                    source = value.get("source") if isinstance(value.get("source"), str) else None
+                    version = value.get("version") if isinstance(value.get("version"), str) else None
+                elif isinstance(value, str):  # Terraform 0.12 form: aws = "~> 5.0"
+                    version = value
+                model.providers.append(
+                    ProviderRequirement(
+                        name=name,
+                        source=_normalise_source(source or f"hashicorp/{name}"),
+                        version_constraint=version,
+                        location=Location(block.file, attribute.line),
+                        module=module.address,
+                    )
+                )
+
+
+def _normalise_source(source: str) -> str:
+    parts = source.lower().split("/")
+    if len(parts) == 3:  # registry.terraform.io/hashicorp/aws
+        parts = parts[1:]
+    if len(parts) == 1:
+        parts = ["hashicorp", parts[0]]
+    return "/".join(parts)
