@@ -1,5 +1,884 @@
-"""Group E, ids TFBG5xx: CodeDeploy blue/green (catalogue R-48..R-60)."""
+"""Group E, ids TFBG5xx: CodeDeploy blue/green (catalogue R-48..R-60).
 
+R-48 (TFBG501: a plan that updates the task definition or load balancers of a CODE_DEPLOY service)
+needs a plan's before/after and belongs to the plan workstream; its id is left free here.
+
+A deployment group names its app, service and target groups by NAME, not by ARN, so these rules
+match names themselves (`Model.resolve` follows ARNs, ids and references only).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from validator.findings import Finding, Severity
+from validator.model import Model, Ref, Resource, Unknown, is_absent
 from validator.rules.base import Rule
+from validator.rules.drift import LIFECYCLE_PATH, uncovered_forward_paths
+from validator.rules.helpers import (
+    LISTENER_RULE_TYPES,
+    LISTENER_TYPES,
+    TARGET_GROUP_TYPES,
+    controller_of,
+    forward_targets,
+    lb_type_of_arn,
+    listener_lb_type,
+    listener_of_rule,
+    load_balancers,
+    resolve_resource,
+)
 
-RULES: list[Rule] = []
+DEPLOYMENT_GROUP = "aws_codedeploy_deployment_group"
+PAIR = "load_balancer_info.0.target_group_pair_info.0"
+PROD_LISTENERS = f"{PAIR}.prod_traffic_route.0.listener_arns"
+TEST_LISTENERS = f"{PAIR}.test_traffic_route.0.listener_arns"
+TARGET_GROUP_BLOCKS = f"{PAIR}.target_group"
+ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
+
+
+# --- following a deployment group by names --------------------------------------------------------
+
+
+def named(model: Model, types: tuple[str, ...], value: Any, attribute: str = "name") -> Resource | Unknown | None:
+    """The resource of `types` a value names: a reference is followed; a known string matches the
+    resources' `attribute` (then their arn/id). None: names nothing in the model."""
+    if value is None or isinstance(value, Unknown):
+        return value
+    if isinstance(value, Ref):
+        return resolve_resource(model, value)
+    if isinstance(value, str) and value:
+        matches = [r for r in model.by_type(*types) if r.values.get(attribute) == value]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            return Unknown(f"{len(matches)} resources named {value!r}")
+        return model.resolve(value)
+    return None
+
+
+def app_of(group: Resource, model: Model) -> Resource | Unknown | None:
+    return named(model, ("aws_codedeploy_app",), group.get("app_name"))
+
+
+def is_ecs_group(group: Resource, model: Model) -> bool:
+    """An ECS deployment group: it names an ECS service, or its app's compute platform is ECS."""
+    if not is_absent(group.get("ecs_service")):
+        return True
+    app = app_of(group, model)
+    return isinstance(app, Resource) and app.get("compute_platform") == "ECS"
+
+
+def listener_values(group: Resource, path: str) -> list[Any] | Unknown:
+    value = group.get(path)
+    if isinstance(value, (Ref, Unknown)):
+        return Unknown(path)
+    if is_absent(value):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def target_group_names(group: Resource) -> list[Any] | Unknown:
+    blocks = group.get(TARGET_GROUP_BLOCKS)
+    if isinstance(blocks, (Ref, Unknown)):
+        return Unknown(TARGET_GROUP_BLOCKS)
+    if is_absent(blocks):
+        return []
+    return [b.get("name") if isinstance(b, dict) else Unknown("target_group") for b in blocks]
+
+
+def group_target_groups(group: Resource, model: Model) -> list[Resource | Unknown | None] | Unknown:
+    names = target_group_names(group)
+    if isinstance(names, Unknown):
+        return names
+    return [named(model, TARGET_GROUP_TYPES, name) for name in names]
+
+
+def group_service(group: Resource, model: Model) -> Resource | Unknown | None:
+    return named(model, ("aws_ecs_service",), group.get("ecs_service.0.service_name"))
+
+
+def arn_name(arn: str) -> str | None:
+    """`arn:...:targetgroup/blue/0123` -> `blue`."""
+    match = re.search(r":targetgroup/([^/]+)/", arn)
+    return match.group(1) if match else None
+
+
+def lb_identity(model: Model, listener_value: Any) -> str | Unknown:
+    """Which load balancer a listener belongs to: the address of the aws_lb/aws_alb, or the
+    load balancer part of a known ARN."""
+    listener = resolve_resource(model, listener_value)
+    if isinstance(listener, Resource):
+        lb_value = listener.get("load_balancer_arn")
+        lb = resolve_resource(model, lb_value)
+        if isinstance(lb, Resource):
+            return lb.address
+        if isinstance(lb_value, str) and lb_value:
+            return lb_value
+        return Unknown(f"{listener.address}.load_balancer_arn")
+    if isinstance(listener_value, str):
+        match = re.search(r":listener/((?:app|net)/[^/]+/[^/]+)/", listener_value)
+        if match:
+            return match.group(1)
+    return Unknown(str(listener_value))
+
+
+def short(value: Any) -> str:
+    if isinstance(value, Resource):
+        return value.address
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+class _GroupRule(Rule):
+    """A rule about ECS deployment groups (groups for EC2/Lambda are left alone)."""
+
+    resource_types = (DEPLOYMENT_GROUP,)
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        if is_ecs_group(resource, model):
+            yield from self.check_group(resource, model)
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+# --- R-49 ------------------------------------------------------------------------------------------
+
+
+def autoscaled(service: Resource, model: Model) -> bool | None:
+    """Does an aws_appautoscaling_target scale this service's desired count? None: cannot tell."""
+    name = service.get("name")
+    answer: bool | None = False
+    for target in model.by_type("aws_appautoscaling_target"):
+        dimension = target.get("scalable_dimension")
+        if isinstance(dimension, str) and dimension != "ecs:service:DesiredCount":
+            continue
+        resource_id = target.get("resource_id")
+        if isinstance(resource_id, str):
+            if isinstance(name, str) and resource_id.split("/")[-1] == name:
+                return True
+            continue
+        # `"service/${...}/${aws_ecs_service.app.name}"` stays Unknown(expression text) when the
+        # names are not literal; a plan gives a Ref to one of the references.
+        local = f"{service.type}.{service.name}"
+        if target.module == service.module and (
+            (isinstance(resource_id, Unknown) and f"{local}." in resource_id.why)
+            or (isinstance(resource_id, Ref) and resolve_resource(model, resource_id) is service)
+        ):
+            return True
+        answer = None
+    return answer
+
+
+class CodeDeployServiceIgnoreChanges(Rule):
+    id = "TFBG502"
+    severity = Severity.WARNING
+    summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer"
+    resource_types = ("aws_ecs_service",)
+    source = (
+        "hashicorp/terraform-provider-aws issues #7001 (maintainer), #13192, #20850 [reported]; "
+        "API UpdateService (CODE_DEPLOY services reject task definition and load balancer updates)"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        if controller_of(resource) != "CODE_DEPLOY" or resource.ignores("task_definition") is None:
+            return
+        needed = ["task_definition", "load_balancer"]
+        if autoscaled(resource, model):
+            needed.append("desired_count")
+        missing = [path for path in needed if not resource.ignores(path)]
+        if not missing:
+            return
+        why = {
+            "task_definition": "CodeDeploy deploys new task definitions and ECS rejects Terraform's update "
+            "(\"Unable to update task definition on services with a CODE_DEPLOY deployment controller\")",
+            "load_balancer": "CodeDeploy swaps the target group after each deployment",
+            "desired_count": "an aws_appautoscaling_target scales the service",
+        }
+        yield self.finding(
+            resource,
+            f"{resource.address} uses the CODE_DEPLOY controller but lifecycle.ignore_changes lacks "
+            f"{', '.join(missing)}: " + "; ".join(why[m] for m in missing),
+            path=LIFECYCLE_PATH,
+            fix="lifecycle {\n  ignore_changes = [" + ", ".join(needed) + "]\n}",
+        )
+
+
+# --- R-50 ------------------------------------------------------------------------------------------
+
+
+class CodeDeployAppComputePlatform(Rule):
+    id = "TFBG503"
+    severity = Severity.ERROR
+    summary = "CodeDeploy app of an ECS deployment group is not compute_platform = \"ECS\""
+    resource_types = ("aws_codedeploy_app",)
+    source = (
+        "provider docs website/docs/r/codedeploy_app.html.markdown (compute_platform default Server), "
+        "codedeploy_deployment_group.html.markdown (ECS example)"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        groups = [
+            g
+            for g in model.by_type(DEPLOYMENT_GROUP)
+            if not is_absent(g.get("ecs_service")) and app_of(g, model) is resource
+        ]
+        if not groups:
+            return
+        platform = resource.get("compute_platform")
+        names = ", ".join(g.address for g in groups)
+        if isinstance(platform, (Ref, Unknown)):
+            yield self.unproven(resource, f"compute_platform of {resource.address} (used by {names}) must be \"ECS\"", path="compute_platform")
+            return
+        if platform == "ECS":
+            return
+        shown = f'"{platform}"' if not is_absent(platform) else 'unset (default "Server")'
+        yield self.finding(
+            resource,
+            f"{resource.address} has compute_platform {shown}, but {names} deploys an ECS service: "
+            f"set compute_platform = \"ECS\"",
+            path="compute_platform",
+            fix='compute_platform = "ECS"',
+            related=[g.address for g in groups],
+        )
+
+
+# --- R-51 ------------------------------------------------------------------------------------------
+
+
+class EcsDeploymentConfigName(_GroupRule):
+    id = "TFBG504"
+    severity = Severity.ERROR
+    summary = "ECS deployment group without an ECS deployment configuration"
+    source = (
+        "provider doc codedeploy_deployment_group.html.markdown (deployment_config_name default "
+        "CodeDeployDefault.OneAtATime); ECS DG deployment-type-bluegreen.html (ECS configurations)"
+    )
+    FIX = 'deployment_config_name = "CodeDeployDefault.ECSAllAtOnce"'
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        value = group.get("deployment_config_name")
+        path = "deployment_config_name"
+        if is_absent(value):
+            yield self.finding(
+                group,
+                f"{group.address} deploys ECS but has no deployment_config_name, so it defaults to "
+                f"CodeDeployDefault.OneAtATime (an EC2/on-premises configuration): set an ECS one, e.g. "
+                f"CodeDeployDefault.ECSAllAtOnce, ECSLinear10PercentEvery1Minutes or ECSCanary10Percent5Minutes",
+                path=path,
+                fix=self.FIX,
+            )
+            return
+        if isinstance(value, str) and value.startswith("CodeDeployDefault."):
+            if not value.startswith("CodeDeployDefault.ECS"):
+                yield self.finding(
+                    group,
+                    f"{group.address} deploys ECS but deployment_config_name \"{value}\" is not an ECS "
+                    f"configuration: use one of CodeDeployDefault.ECS* (e.g. CodeDeployDefault.ECSAllAtOnce)",
+                    path=path,
+                    fix=self.FIX,
+                )
+            return
+        config = named(model, ("aws_codedeploy_deployment_config",), value, "deployment_config_name")
+        if not isinstance(config, Resource):
+            yield self.unproven(group, f"deployment_config_name {short(value)} of {group.address} is an ECS configuration", path=path)
+            return
+        platform = config.get("compute_platform")
+        if isinstance(platform, (Ref, Unknown)):
+            yield self.unproven(group, f"{config.address} has compute_platform \"ECS\"", path=path)
+        elif platform != "ECS":
+            shown = f'"{platform}"' if not is_absent(platform) else 'unset (default "Server")'
+            yield self.finding(
+                group,
+                f"{group.address} deploys ECS but its deployment configuration {config.address} has "
+                f"compute_platform {shown}: set compute_platform = \"ECS\" on {config.address}",
+                path=path,
+                fix='compute_platform = "ECS"  # in ' + config.address,
+                related=[config.address],
+            )
+
+
+# --- R-52 ------------------------------------------------------------------------------------------
+
+
+class EcsDeploymentStyle(_GroupRule):
+    id = "TFBG505"
+    severity = Severity.ERROR
+    summary = "ECS deployment group not BLUE_GREEN with WITH_TRAFFIC_CONTROL"
+    source = (
+        "provider doc codedeploy_deployment_group.html.markdown (ECS example; defaults IN_PLACE / "
+        "WITHOUT_TRAFFIC_CONTROL); ECS DG deployment-type-bluegreen.html [inferred: blue/green is the only ECS mode]"
+    )
+    WANTED = (("deployment_type", "BLUE_GREEN", "IN_PLACE"), ("deployment_option", "WITH_TRAFFIC_CONTROL", "WITHOUT_TRAFFIC_CONTROL"))
+    FIX = 'deployment_style {\n  deployment_type   = "BLUE_GREEN"\n  deployment_option = "WITH_TRAFFIC_CONTROL"\n}'
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        style = group.get("deployment_style")
+        if isinstance(style, (Ref, Unknown)):
+            yield self.unproven(group, f"deployment_style of {group.address} is BLUE_GREEN / WITH_TRAFFIC_CONTROL", path="deployment_style")
+            return
+        wrong: list[str] = []
+        path = "deployment_style.0" if not is_absent(style) else ""
+        for attribute, wanted, default in self.WANTED:
+            value = group.get(f"deployment_style.0.{attribute}")
+            if isinstance(value, (Ref, Unknown)):
+                yield self.unproven(group, f"deployment_style.{attribute} of {group.address} is {wanted}", path=f"deployment_style.0.{attribute}")
+                continue
+            if is_absent(value):
+                wrong.append(f"{attribute} is unset (default {default})")
+            elif value != wanted:
+                wrong.append(f"{attribute} is \"{value}\"")
+                if path in ("", "deployment_style.0"):
+                    path = f"deployment_style.0.{attribute}"
+        if wrong:
+            yield self.finding(
+                group,
+                f"{group.address} deploys ECS, which CodeDeploy only does as blue/green with traffic "
+                f"control, but {' and '.join(wrong)}: set deployment_type = \"BLUE_GREEN\" and "
+                f"deployment_option = \"WITH_TRAFFIC_CONTROL\"",
+                path=path,
+                fix=self.FIX,
+            )
+
+
+# --- R-53 ------------------------------------------------------------------------------------------
+
+
+class TargetGroupPairShape(_GroupRule):
+    id = "TFBG506"
+    severity = Severity.ERROR
+    summary = "ECS deployment group without exactly two target groups and one production listener"
+    source = (
+        "ECS DG deployment-type-bluegreen.html (\"You must define two target groups\"); provider doc "
+        "codedeploy_deployment_group.html.markdown (prod_traffic_route: \"Must contain exactly one listener ARN\")"
+    )
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        pair = group.get(PAIR)
+        if isinstance(pair, (Ref, Unknown)):
+            yield self.unproven(group, f"{group.address} has two target groups and one production listener", path="load_balancer_info")
+            return
+        if is_absent(pair):
+            yield self.finding(
+                group,
+                f"{group.address} deploys ECS but has no load_balancer_info.target_group_pair_info: add it "
+                f"with two target_group blocks and a prod_traffic_route with the production listener",
+                path="load_balancer_info.0" if not is_absent(group.get("load_balancer_info")) else "",
+                fix="load_balancer_info {\n  target_group_pair_info {\n    prod_traffic_route { listener_arns = [aws_lb_listener.prod.arn] }\n"
+                "    target_group { name = aws_lb_target_group.blue.name }\n    target_group { name = aws_lb_target_group.green.name }\n  }\n}",
+            )
+            return
+        names = target_group_names(group)
+        if isinstance(names, Unknown):
+            yield self.unproven(group, f"{group.address} has exactly two target_group blocks", path=TARGET_GROUP_BLOCKS)
+        elif len(names) != 2:
+            yield self.finding(
+                group,
+                f"{group.address} names {len(names)} target group(s) in target_group_pair_info; CodeDeploy "
+                f"blue/green for ECS needs exactly two (the service's current one and the replacement)",
+                path=TARGET_GROUP_BLOCKS,
+                fix="target_group { name = aws_lb_target_group.blue.name }\ntarget_group { name = aws_lb_target_group.green.name }",
+            )
+        listeners = listener_values(group, PROD_LISTENERS)
+        if isinstance(listeners, Unknown):
+            yield self.unproven(group, f"prod_traffic_route of {group.address} has exactly one listener ARN", path=PROD_LISTENERS)
+        elif len(listeners) != 1:
+            yield self.finding(
+                group,
+                f"prod_traffic_route.listener_arns of {group.address} has {len(listeners)} listener ARNs; it "
+                f"must contain exactly one (the production listener)",
+                path=PROD_LISTENERS if not is_absent(group.get(PROD_LISTENERS)) else f"{PAIR}.prod_traffic_route.0",
+                fix="prod_traffic_route {\n  listener_arns = [aws_lb_listener.prod.arn]\n}",
+            )
+
+
+# --- R-54 ------------------------------------------------------------------------------------------
+
+
+def listener_type(model: Model, value: Any) -> str | Unknown | None:
+    listener = resolve_resource(model, value)
+    if isinstance(listener, Resource) and listener.type in LISTENER_TYPES:
+        return listener_lb_type(model, listener)
+    if isinstance(value, str):
+        return lb_type_of_arn(value)
+    if isinstance(listener, Unknown) or isinstance(value, (Ref, Unknown)):
+        return Unknown(str(value))
+    return None
+
+
+class NlbAllAtOnce(_GroupRule):
+    id = "TFBG507"
+    severity = Severity.ERROR
+    summary = "CodeDeploy ECS deployment behind an NLB with a configuration other than ECSAllAtOnce"
+    source = "ECS DG deployment-type-bluegreen.html (Network Load Balancer: only CodeDeployDefault.ECSAllAtOnce)"
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        config = group.get("deployment_config_name")
+        if is_absent(config) or config == ALL_AT_ONCE:
+            return  # unset: TFBG504 reports it
+        listeners = listener_values(group, PROD_LISTENERS)
+        if isinstance(listeners, Unknown):
+            return
+        kinds = [listener_type(model, value) for value in listeners]
+        if "network" not in kinds:
+            if any(isinstance(k, Unknown) for k in kinds) and not (isinstance(config, str) and "AllAtOnce" in config):
+                yield self.unproven(group, f"the production listener of {group.address} is not on a Network Load Balancer (NLB allows only {ALL_AT_ONCE})", path=PROD_LISTENERS)
+            return
+        if isinstance(config, (Ref, Unknown)):
+            yield self.unproven(group, f"{group.address} is behind an NLB, so deployment_config_name must be {ALL_AT_ONCE}", path="deployment_config_name")
+            return
+        yield self.finding(
+            group,
+            f"{group.address} shifts traffic on a Network Load Balancer listener, which CodeDeploy supports "
+            f"only with {ALL_AT_ONCE}, but deployment_config_name is {short(config)}",
+            path="deployment_config_name",
+            fix=f'deployment_config_name = "{ALL_AT_ONCE}"',
+        )
+
+
+# --- R-55 ------------------------------------------------------------------------------------------
+
+
+def lbs_forwarding_to(model: Model, target_group: Resource) -> set[str] | Unknown:
+    """Load balancers whose listeners or listener rules forward to a target group."""
+    found: set[str] = set()
+    for resource in model.by_type(*LISTENER_TYPES, *LISTENER_RULE_TYPES):
+        forwards = forward_targets(resource)
+        if not any(resolve_resource(model, t.arn) is target_group for t in forwards.targets):
+            continue
+        listener: Any = resource if resource.type in LISTENER_TYPES else listener_of_rule(model, resource)
+        if not isinstance(listener, Resource):
+            return Unknown(f"listener of {resource.address}")
+        identity = lb_identity(model, Ref(listener.address, "arn"))
+        if isinstance(identity, Unknown):
+            return identity
+        found.add(identity)
+    return found
+
+
+class SameLoadBalancer(_GroupRule):
+    id = "TFBG508"
+    severity = Severity.WARNING
+    summary = "CodeDeploy test listener or second target group on a different load balancer"
+    source = (
+        "ECS DG deployment-type-bluegreen.html (both listeners on the same load balancer; the second "
+        "target group must not be associated with a different load balancer)"
+    )
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        yield from self._listeners(group, model)
+        yield from self._target_groups(group, model)
+
+    def _listeners(self, group: Resource, model: Model) -> Iterator[Finding]:
+        prod = listener_values(group, PROD_LISTENERS)
+        test = listener_values(group, TEST_LISTENERS)
+        if isinstance(prod, Unknown) or isinstance(test, Unknown) or len(prod) != 1 or not test:
+            return
+        prod_lb = lb_identity(model, prod[0])
+        for value in test:
+            test_lb = lb_identity(model, value)
+            if isinstance(prod_lb, Unknown) or isinstance(test_lb, Unknown):
+                yield self.unproven(group, f"the test and production listeners of {group.address} are on the same load balancer", path=TEST_LISTENERS)
+            elif prod_lb != test_lb:
+                yield self.finding(
+                    group,
+                    f"the test listener of {group.address} ({short(value)}) is on {test_lb}, "
+                    f"but the production listener ({short(prod[0])}) is on {prod_lb}: CodeDeploy needs both "
+                    f"listeners on the same load balancer",
+                    path=TEST_LISTENERS,
+                    fix="use a test listener (another port) on the production listener's load balancer",
+                )
+                return
+
+    def _target_groups(self, group: Resource, model: Model) -> Iterator[Finding]:
+        groups = group_target_groups(group, model)
+        if isinstance(groups, Unknown) or len(groups) != 2:
+            return
+        if not all(isinstance(g, Resource) for g in groups):
+            return  # names of target groups managed elsewhere: nothing to compare
+        first, second = (lbs_forwarding_to(model, g) for g in groups)  # type: ignore[arg-type]
+        if isinstance(first, Unknown) or isinstance(second, Unknown):
+            yield self.unproven(group, f"both target groups of {group.address} are on the same load balancer", path=f"{TARGET_GROUP_BLOCKS}.1")
+            return
+        if first and second and not first & second:
+            yield self.finding(
+                group,
+                f"the target groups of {group.address} are attached to different load balancers: "
+                f"{groups[0].address} to {', '.join(sorted(first))}, {groups[1].address} to "  # type: ignore[union-attr]
+                f"{', '.join(sorted(second))}; the replacement target group must be on the service's load balancer",
+                path=f"{TARGET_GROUP_BLOCKS}.1",
+                fix="forward to both target groups only from listeners of the same load balancer",
+                related=[g.address for g in groups],  # type: ignore[union-attr]
+            )
+
+
+# --- R-56 ------------------------------------------------------------------------------------------
+
+
+def tg_identities(model: Model, value: Any) -> set[str] | Unknown:
+    """What identifies a target group: its address and its name (from a known name or ARN)."""
+    found = named(model, TARGET_GROUP_TYPES, value)
+    ids: set[str] = set()
+    if isinstance(found, Unknown):
+        return found
+    if isinstance(found, Resource):
+        ids.add(found.address)
+        name = found.get("name")
+        if isinstance(name, str) and name:
+            ids.add(f"name:{name}")
+        return ids
+    if isinstance(value, Ref):
+        return Unknown(str(value))
+    if isinstance(value, str):
+        ids.add(f"name:{arn_name(value) or value}")
+    return ids
+
+
+class ServiceTargetGroupInPair(_GroupRule):
+    id = "TFBG509"
+    severity = Severity.WARNING
+    summary = "service's target group is not one of the deployment group's two target groups"
+    source = (
+        "ECS DG deployment-type-bluegreen.html (\"One target group should be the initial target group "
+        "defined for the load balancer when the Amazon ECS service was created\")"
+    )
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        service = group_service(group, model)
+        names = target_group_names(group)
+        if not isinstance(service, Resource) or isinstance(names, Unknown) or not names:
+            return
+        entries = load_balancers(service)
+        if isinstance(entries, Unknown):
+            yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+            return
+        pair: set[str] = set()
+        for name in names:
+            ids = tg_identities(model, name)
+            if isinstance(ids, Unknown):
+                yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+                return
+            pair |= ids
+        for entry in entries:
+            value = entry.target_group
+            if value is None:
+                continue
+            ids = tg_identities(model, value)
+            if isinstance(ids, Unknown):
+                yield self.unproven(group, f"{service.address}'s target group {value} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+            elif ids and not ids & pair:
+                shown = next((i for i in sorted(ids) if not i.startswith("name:")), sorted(ids)[0])
+                yield self.finding(
+                    group,
+                    f"{service.address} starts on target group {shown.removeprefix('name:')}, which is not one of "
+                    f"the two target groups of {group.address}: name the service's target group in one "
+                    f"target_group block and the replacement in the other",
+                    path=TARGET_GROUP_BLOCKS,
+                    fix="target_group { name = <the service's target group>.name }",
+                    related=[service.address],
+                )
+
+
+# --- R-57 ------------------------------------------------------------------------------------------
+
+ECS_ROLE_POLICIES = ("AWSCodeDeployRoleForECS", "AWSCodeDeployRoleForECSLimited")
+
+
+def _policy_name(arn: Any) -> str | None:
+    if isinstance(arn, str) and ":iam::aws:policy/" in arn:
+        return arn.split(":iam::aws:policy/", 1)[1]
+    return None
+
+
+def attached_policy_arns(model: Model, role: Resource) -> tuple[list[Any], bool]:
+    """Managed policy ARNs attached to a role, and whether it has other (inline/customer) policies."""
+    arns: list[Any] = []
+    managed = role.get("managed_policy_arns")
+    if isinstance(managed, list):
+        arns.extend(managed)
+    elif isinstance(managed, (Ref, Unknown)):
+        arns.append(managed)
+    others = not is_absent(role.get("inline_policy"))
+    role_name = role.get("name")
+    for attachment in model.by_type("aws_iam_role_policy_attachment", "aws_iam_role_policy", "aws_iam_policy_attachment"):
+        target = attachment.get("role") if attachment.type != "aws_iam_policy_attachment" else attachment.get("roles")
+        values = target if isinstance(target, list) else [target]
+        if not any(
+            (isinstance(v, Ref) and resolve_resource(model, v) is role) or (isinstance(v, str) and v == role_name)
+            for v in values
+        ):
+            continue
+        if attachment.type == "aws_iam_role_policy":
+            others = True
+        else:
+            arns.append(attachment.get("policy_arn"))
+    return arns, others
+
+
+def _mentions(value: Any, text: str) -> bool | None:
+    """Does a (possibly partly unknown) structure contain the string? None: not knowable."""
+    if isinstance(value, str):
+        return text in value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        answers = [_mentions(v, text) for v in value]
+        return True if True in answers else (None if None in answers else False)
+    if isinstance(value, (Ref, Unknown)):
+        return None
+    return False
+
+
+def trusts_codedeploy(model: Model, role: Resource) -> bool | None:
+    """Does the role's trust policy name the `codedeploy.amazonaws.com` service principal? (The
+    principal is looked for anywhere in the document: a Deny naming it is not told apart.)"""
+    policy = role.get("assume_role_policy")
+    if isinstance(policy, Ref):
+        document = resolve_resource(model, policy)
+        if isinstance(document, Resource) and document.type == "aws_iam_policy_document":
+            return _mentions(document.get("statement"), "codedeploy.amazonaws.com")
+        return None
+    return _mentions(policy, "codedeploy.amazonaws.com")
+
+
+class CodeDeployServiceRole(_GroupRule):
+    id = "TFBG510"
+    severity = Severity.ERROR
+    summary = "CodeDeploy service role not trusted by codedeploy.amazonaws.com or without AWSCodeDeployRoleForECS"
+    source = (
+        "AWS Managed Policy Reference AWSCodeDeployRoleForECS; ECS DG codedeploy_IAM_role.html; "
+        "provider doc codedeploy_deployment_group.html.markdown"
+    )
+    FIX = (
+        'resource "aws_iam_role_policy_attachment" "codedeploy" {\n  role       = aws_iam_role.codedeploy.name\n'
+        '  policy_arn = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"\n}'
+    )
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        path = "service_role_arn"
+        role = resolve_resource(model, group.get(path))
+        if isinstance(role, Unknown):
+            yield self.unproven(group, f"the service role of {group.address} is trusted by codedeploy.amazonaws.com and has AWSCodeDeployRoleForECS", path=path)
+            return
+        if not isinstance(role, Resource) or role.type != "aws_iam_role":
+            return  # a role managed elsewhere
+        trusted = trusts_codedeploy(model, role)
+        if trusted is False:
+            yield self.finding(
+                group,
+                f"{role.address}, the service role of {group.address}, does not trust codedeploy.amazonaws.com: "
+                f"add it as a Service principal of the role's assume_role_policy (sts:AssumeRole)",
+                path=path,
+                fix='principals {\n  type        = "Service"\n  identifiers = ["codedeploy.amazonaws.com"]\n}',
+                related=[role.address],
+            )
+        elif trusted is None:
+            yield self.unproven(group, f"{role.address} trusts codedeploy.amazonaws.com", path=path)
+        arns, others = attached_policy_arns(model, role)
+        names = {_policy_name(a) for a in arns}
+        if names & {*ECS_ROLE_POLICIES, *(f"service-role/{p}" for p in ECS_ROLE_POLICIES)}:
+            return
+        if any(not isinstance(a, str) for a in arns) or others:
+            yield self.unproven(
+                group,
+                f"{role.address} grants what AWSCodeDeployRoleForECS grants (ecs:CreateTaskSet, "
+                f"ecs:UpdateServicePrimaryTaskSet, ecs:DeleteTaskSet, ecs:DescribeServices, "
+                f"elasticloadbalancing:ModifyListener/ModifyRule/Describe*, iam:PassRole)",
+                path=path,
+            )
+            return
+        ec2_only = "service-role/AWSCodeDeployRole" in names
+        yield self.finding(
+            group,
+            f"{role.address}, the service role of {group.address}, "
+            + (
+                "has only service-role/AWSCodeDeployRole, the EC2/on-premises policy, which lacks the ECS "
+                "permissions: attach arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
+                if ec2_only
+                else "has no policy granting the ECS deployment permissions: attach "
+                "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS (or AWSCodeDeployRoleForECSLimited)"
+            ),
+            path=path,
+            fix=self.FIX,
+            related=[role.address],
+            severity=Severity.WARNING if ec2_only else None,
+        )
+
+
+# --- R-58 ------------------------------------------------------------------------------------------
+
+
+class NoAutoScalingGroups(_GroupRule):
+    id = "TFBG511"
+    severity = Severity.WARNING  # the catalogue's ERROR rests on a report (#7128)
+    summary = "autoscaling_groups set on an ECS deployment group"
+    source = "hashicorp/terraform-provider-aws issue #7128 (\"For ECS deployment group, autoScalingGroups can not be specified\") [reported]"
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        value = group.get("autoscaling_groups")
+        if is_absent(value):
+            return
+        if isinstance(value, Unknown):
+            yield self.unproven(group, f"autoscaling_groups of {group.address} is empty (ECS deployment groups take none)", path="autoscaling_groups")
+            return
+        yield self.finding(
+            group,
+            f"{group.address} deploys ECS but sets autoscaling_groups; CodeDeploy rejects it "
+            f"(\"For ECS deployment group, autoScalingGroups can not be specified\"): remove autoscaling_groups",
+            path="autoscaling_groups",
+            fix="remove the autoscaling_groups argument",
+        )
+
+
+# --- R-59 ------------------------------------------------------------------------------------------
+
+
+class AutoRollbackEvents(Rule):
+    id = "TFBG512"
+    severity = Severity.WARNING
+    summary = "auto_rollback_configuration enabled without events"
+    resource_types = (DEPLOYMENT_GROUP,)
+    source = (
+        "provider doc codedeploy_deployment_group.html.markdown (\"If you enable automatic rollback, you "
+        "must specify at least one event type\")"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        enabled = resource.get("auto_rollback_configuration.0.enabled")
+        if enabled is not True:
+            return
+        events = resource.get("auto_rollback_configuration.0.events")
+        if isinstance(events, (Ref, Unknown)):
+            yield self.unproven(resource, f"auto_rollback_configuration of {resource.address} lists events", path="auto_rollback_configuration.0.events")
+        elif is_absent(events):
+            yield self.finding(
+                resource,
+                f"{resource.address} enables automatic rollback but lists no events, so nothing triggers a "
+                f"rollback: add events = [\"DEPLOYMENT_FAILURE\"] (and DEPLOYMENT_STOP_ON_ALARM with alarms)",
+                path="auto_rollback_configuration.0.enabled",
+                fix='auto_rollback_configuration {\n  enabled = true\n  events  = ["DEPLOYMENT_FAILURE"]\n}',
+            )
+
+
+# --- R-60 ------------------------------------------------------------------------------------------
+
+
+class _Route:
+    def __init__(self, group: Resource, role: str, target_groups: list[Any] | Unknown) -> None:
+        self.group, self.role, self.target_groups = group, role, target_groups
+
+
+def codedeploy_routes(model: Model) -> dict[str, list[_Route]]:
+    """Address of each listener in an ECS deployment group's traffic routes -> the routes."""
+    index: dict[str, list[_Route]] = {}
+    for group in ecs_groups(model):
+        tgs = group_target_groups(group, model)
+        for path, role in ((PROD_LISTENERS, "production"), (TEST_LISTENERS, "test")):
+            listeners = listener_values(group, path)
+            if isinstance(listeners, Unknown):
+                continue
+            for value in listeners:
+                listener = resolve_resource(model, value)
+                if isinstance(listener, Resource):
+                    index.setdefault(listener.address, []).append(_Route(group, role, tgs))
+    return index
+
+
+def ecs_groups(model: Model) -> Iterator[Resource]:
+    for group in model.by_type(DEPLOYMENT_GROUP):
+        if is_ecs_group(group, model):
+            yield group
+
+
+def forwards_to_group(model: Model, resource: Resource, routes: list[_Route]) -> bool | None:
+    """Does this listener/rule forward to a target group of the deployment group(s)?"""
+    forwards = forward_targets(resource)
+    if not forwards.targets:
+        return None if not forwards.complete else False
+    maybe = not forwards.complete
+    for route in routes:
+        if isinstance(route.target_groups, Unknown) or not all(isinstance(t, Resource) for t in route.target_groups):
+            maybe = True
+            continue
+        for target in forwards.targets:
+            found = resolve_resource(model, target.arn)
+            if any(found is t for t in route.target_groups):
+                return True
+            if not isinstance(found, Resource):
+                maybe = True
+    return None if maybe else False
+
+
+class CodeDeployRoutesIgnoreChanges(Rule):
+    id = "TFBG513"
+    severity = Severity.WARNING
+    summary = "CodeDeploy production/test listener or rule without ignore_changes on its forward action"
+    resource_types = (*LISTENER_TYPES, *LISTENER_RULE_TYPES)
+    source = (
+        "hashicorp/terraform-provider-aws issue #28129 (\"ValidationError: A target group ARN must be "
+        "specified\") [reported]; traveloka/terraform-aws-alb-single-listener PR #47 [reported]"
+    )
+
+    def _index(self, model: Model) -> dict[str, list[_Route]]:
+        cached = getattr(self, "_cache", None)
+        if cached is None or cached[0] is not model:
+            cached = (model, codedeploy_routes(model))
+            self._cache = cached
+        return cached[1]
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        index = self._index(model)
+        if not index:
+            return
+        if resource.type in LISTENER_TYPES:
+            routes = index.get(resource.address)
+            what = "listener"
+        else:
+            listener = listener_of_rule(model, resource)
+            routes = index.get(listener.address) if isinstance(listener, Resource) else None
+            what = f"rule on listener {listener.address}" if isinstance(listener, Resource) else "rule"
+        if not routes:
+            return
+        missing = uncovered_forward_paths(resource)
+        if not missing:
+            return
+        groups = sorted({r.group.address for r in routes})
+        roles = " and ".join(sorted({r.role for r in routes}, reverse=False))
+        message = (
+            f"{resource.address} is a {roles} traffic-route {what} of {', '.join(groups)}; CodeDeploy rewrites "
+            f"its forward action on every deployment, but lifecycle.ignore_changes does not cover "
+            f"{', '.join(missing)}: the next terraform apply would send traffic back to the declared target "
+            f"group or fail with \"A target group ARN must be specified\""
+        )
+        forwards = forwards_to_group(model, resource, routes)
+        if forwards is False:
+            return
+        if forwards is None:
+            yield self.unproven(resource, message, path=LIFECYCLE_PATH)
+            return
+        attribute = "default_action" if resource.type in LISTENER_TYPES else "action"
+        yield self.finding(
+            resource,
+            message,
+            path=LIFECYCLE_PATH,
+            fix=f"lifecycle {{\n  ignore_changes = [{attribute}]\n}}",
+            related=groups,
+        )
+
+
+RULES: list[Rule] = [
+    CodeDeployServiceIgnoreChanges(),
+    CodeDeployAppComputePlatform(),
+    EcsDeploymentConfigName(),
+    EcsDeploymentStyle(),
+    TargetGroupPairShape(),
+    NlbAllAtOnce(),
+    SameLoadBalancer(),
+    ServiceTargetGroupInPair(),
+    CodeDeployServiceRole(),
+    NoAutoScalingGroups(),
+    AutoRollbackEvents(),
+    CodeDeployRoutesIgnoreChanges(),
+]
