@@ -1,0 +1,111 @@
+"""A service's blue/green wiring, followed once per `load_balancer` entry with `advanced_configuration`:
+primary and alternate target groups, production and test "rules" (ALB listener rules, or NLB
+listeners), and the type of load balancer behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from validator.model import Model, Resource, Unknown
+from validator.rules.helpers import (
+    LISTENER_RULE_TYPES,
+    LISTENER_TYPES,
+    LoadBalancerEntry,
+    Forwards,
+    forward_targets,
+    kind_of,
+    lb_type_of_arn,
+    listener_lb_type,
+    listener_of_rule,
+    load_balancers,
+    resolve_resource,
+    same_object,
+)
+
+ROLE_ATTRIBUTES = ("production_listener_rule", "test_listener_rule")
+
+
+@dataclass
+class Wiring:
+    service: Resource
+    entry: LoadBalancerEntry
+    model: Model
+
+    @property
+    def primary(self) -> Any:
+        return self.entry.target_group
+
+    @property
+    def alternate(self) -> Any:
+        return self.entry.advanced_value("alternate_target_group_arn")
+
+    def value(self, role: str) -> Any:
+        """`production_listener_rule` / `test_listener_rule` as written (None when omitted)."""
+        return self.entry.advanced_value(role)
+
+    def path(self, attribute: str) -> str:
+        return self.entry.advanced_path(attribute)
+
+    def resource(self, role: str) -> Resource | Unknown | None:
+        """The listener rule or listener the role names, when it is in the model."""
+        value = self.value(role)
+        if value is None:
+            return None
+        resolved = resolve_resource(self.model, value)
+        return resolved if isinstance(resolved, (Resource, Unknown)) else None
+
+    def lb_type(self, role: str = "production_listener_rule") -> str | Unknown | None:
+        """The type of load balancer behind the rule/listener the role names."""
+        value = self.value(role)
+        if value is None:
+            return None
+        if isinstance(value, str) and lb_type_of_arn(value):
+            return lb_type_of_arn(value)
+        target = self.resource(role)
+        if isinstance(target, Unknown):
+            return target
+        if target is None:
+            return Unknown(f"{role} {value}") if not isinstance(value, str) else None
+        if target.type in LISTENER_RULE_TYPES:
+            listener = listener_of_rule(self.model, target)
+            if isinstance(listener, Resource):
+                return listener_lb_type(self.model, listener)
+            # Only application load balancers have listener rules.
+            return "application"
+        if target.type in LISTENER_TYPES:
+            return listener_lb_type(self.model, target)
+        return None
+
+    def kind(self, role: str) -> str | Unknown | None:
+        value = self.value(role)
+        return None if value is None else kind_of(self.model, value)
+
+    def forwards(self, role: str) -> Forwards | Unknown | None:
+        """What the rule/listener forwards to; Unknown when it is not in the model to read."""
+        value = self.value(role)
+        if value is None:
+            return None
+        target = self.resource(role)
+        if isinstance(target, Resource) and target.type in LISTENER_RULE_TYPES + LISTENER_TYPES:
+            return forward_targets(target)
+        return Unknown(f"{role} = {value} is not a listener rule or listener declared in this configuration")
+
+    def is_ours(self, arn: Any) -> bool | None:
+        """Is a forwarded target group the primary or the alternate? None when it cannot be told."""
+        answers = [same_object(self.model, arn, mine) for mine in (self.primary, self.alternate)]
+        if True in answers:
+            return True
+        if None in answers:
+            return None
+        return False
+
+
+def wirings(service: Resource, model: Model) -> Iterator[Wiring]:
+    """One Wiring per `load_balancer` entry that has a readable `advanced_configuration`."""
+    entries = load_balancers(service)
+    if isinstance(entries, Unknown):
+        return
+    for entry in entries:
+        if isinstance(entry.advanced, dict):
+            yield Wiring(service, entry, model)

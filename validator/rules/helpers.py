@@ -1,0 +1,304 @@
+"""Small, generic helpers shared by rule modules: following a service to its load balancer wiring.
+
+Every helper works on the shared model only (values, Ref, Unknown, Model.resolve), so it serves both
+loaders. Three-valued answers use None for "cannot tell statically".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
+
+# Resource types and their aws_alb* aliases (the provider registers both names for one schema).
+LB_TYPES = ("aws_lb", "aws_alb")
+LISTENER_TYPES = ("aws_lb_listener", "aws_alb_listener")
+LISTENER_RULE_TYPES = ("aws_lb_listener_rule", "aws_alb_listener_rule")
+TARGET_GROUP_TYPES = ("aws_lb_target_group", "aws_alb_target_group")
+
+NON_ROLLING_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
+
+_INDEX = re.compile(r"\[[^\]]*\]$")
+
+
+def unresolved(value: Any) -> bool:
+    return isinstance(value, (Ref, Unknown))
+
+
+def type_of_address(address: str) -> str:
+    """`module.a.data.aws_lb_listener.x[0]` -> `aws_lb_listener` (the type named in an address)."""
+    parts = [p for p in address.split(".")]
+    # Drop module steps ("module", name) pairs and a leading "data".
+    while len(parts) >= 2 and parts[0] == "module":
+        parts = parts[2:]
+    if parts and parts[0] == "data":
+        parts = parts[1:]
+    return _INDEX.sub("", parts[0]) if parts else ""
+
+
+def describe(value: Any) -> str:
+    """A value as the user wrote it, for messages: a reference, a literal, or why it is unknown."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+# -- the service side --------------------------------------------------------------------------
+
+
+def strategy_of(service: Resource) -> Any:
+    """`deployment_configuration[0].strategy`: a string, None when not written, or Ref/Unknown."""
+    value = service.get("deployment_configuration.0.strategy")
+    return None if is_absent(value) else value
+
+
+def controller_of(service: Resource) -> Any:
+    """`deployment_controller[0].type`, defaulting to ECS when the block or attribute is absent."""
+    value = service.get("deployment_controller.0.type")
+    return "ECS" if is_absent(value) else value
+
+
+def is_non_rolling(strategy: Any) -> bool | None:
+    if strategy is None:
+        return False
+    if isinstance(strategy, str):
+        return strategy in NON_ROLLING_STRATEGIES
+    return None
+
+
+@dataclass(frozen=True)
+class LoadBalancerEntry:
+    """One `load_balancer` block of a service, with the attribute paths rules report at."""
+
+    index: int
+    values: dict
+
+    @property
+    def path(self) -> str:
+        return f"load_balancer.{self.index}"
+
+    def attr_path(self, attribute: str) -> str:
+        return f"{self.path}.{attribute}"
+
+    @property
+    def advanced(self) -> Any:
+        """The `advanced_configuration[0]` dict, None when absent, or Unknown."""
+        value = self.values.get("advanced_configuration")
+        if isinstance(value, (Ref, Unknown)):
+            return value
+        if is_absent(value) or not isinstance(value, list) or not value:
+            return None
+        first = value[0]
+        return first if isinstance(first, (dict, Ref, Unknown)) else None
+
+    def advanced_path(self, attribute: str = "") -> str:
+        base = f"{self.path}.advanced_configuration.0"
+        return f"{base}.{attribute}" if attribute else base
+
+    def advanced_value(self, attribute: str) -> Any:
+        advanced = self.advanced
+        if isinstance(advanced, dict):
+            value = advanced.get(attribute)
+            return None if is_absent(value) else value
+        return advanced  # None or Unknown/Ref
+
+    @property
+    def target_group(self) -> Any:
+        value = self.values.get("target_group_arn")
+        return None if is_absent(value) else value
+
+    @property
+    def elb_name(self) -> Any:
+        value = self.values.get("elb_name")
+        return None if is_absent(value) else value
+
+
+def load_balancers(service: Resource) -> list[LoadBalancerEntry] | Unknown:
+    """The service's `load_balancer` blocks (empty when none); Unknown when the set itself is."""
+    value = service.get("load_balancer")
+    if isinstance(value, (Ref, Unknown)):
+        return value if isinstance(value, Unknown) else Unknown(str(value))
+    if is_absent(value) or not isinstance(value, list):
+        return []
+    return [LoadBalancerEntry(i, entry) for i, entry in enumerate(value) if isinstance(entry, dict)]
+
+
+# -- following values to resources -------------------------------------------------------------
+
+
+def resolve_resource(model: Model, value: Any) -> Resource | Unknown | None:
+    """Model.resolve, plus: a Ref whose address is not in the model resolves to None."""
+    if value is None:
+        return None
+    return model.resolve(value)
+
+
+def kind_of(model: Model, value: Any) -> str | Unknown | None:
+    """The resource type a value names: from the resolved resource, else from a Ref's address.
+    None when it names nothing in the model (e.g. a literal ARN of a resource managed elsewhere)."""
+    resolved = resolve_resource(model, value)
+    if isinstance(resolved, Resource):
+        return resolved.type
+    if isinstance(value, Ref):
+        return type_of_address(value.address)
+    if isinstance(resolved, Unknown):
+        return resolved
+    return None
+
+
+def same_object(model: Model, a: Any, b: Any) -> bool | None:
+    """Do two values name the same object (a target group, a rule)? None when it cannot be told."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return None
+    if isinstance(a, Ref) and isinstance(b, Ref) and a.address == b.address and a.attribute == b.attribute:
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    ra, rb = model.resolve(a), model.resolve(b)
+    if isinstance(ra, Resource) and isinstance(rb, Resource):
+        return ra.address == rb.address
+    return None
+
+
+def lb_type_of_arn(arn: str) -> str | None:
+    """`...:loadbalancer/app/...` or `...:listener/net/...` -> application / network."""
+    match = re.search(r":(?:loadbalancer|listener|listener-rule)/(app|net|gwy)/", arn)
+    if not match:
+        return None
+    return {"app": "application", "net": "network", "gwy": "gateway"}[match.group(1)]
+
+
+def load_balancer_type(model: Model, lb_value: Any) -> str | Unknown | None:
+    """The `load_balancer_type` of the load balancer a value names (default "application")."""
+    if isinstance(lb_value, str):
+        from_arn = lb_type_of_arn(lb_value)
+        if from_arn:
+            return from_arn
+    resolved = resolve_resource(model, lb_value)
+    if isinstance(resolved, Resource) and resolved.type in LB_TYPES:
+        kind = resolved.get("load_balancer_type")
+        if is_absent(kind):
+            return "application"
+        return kind if isinstance(kind, str) else Unknown(f"{resolved.address}.load_balancer_type")
+    if isinstance(resolved, Unknown):
+        return resolved
+    if isinstance(lb_value, Unknown):
+        return lb_value
+    if isinstance(lb_value, Ref):
+        return Unknown(str(lb_value))
+    return None
+
+
+def listener_lb_type(model: Model, listener: Resource) -> str | Unknown | None:
+    """The type of the load balancer behind a listener (`load_balancer_arn`)."""
+    if isinstance(listener.get("arn"), str):
+        from_arn = lb_type_of_arn(listener.get("arn"))
+        if from_arn:
+            return from_arn
+    value = listener.get("load_balancer_arn")
+    if is_absent(value):
+        return Unknown(f"{listener.address}.load_balancer_arn")
+    return load_balancer_type(model, value)
+
+
+def listener_of_rule(model: Model, rule: Resource) -> Resource | Unknown | None:
+    value = rule.get("listener_arn")
+    if is_absent(value):
+        return None
+    return resolve_resource(model, value)
+
+
+# -- forward actions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForwardTarget:
+    """A target group an action forwards to. weight None = the single top-level target_group_arn."""
+
+    arn: Any
+    weight: Any
+    path: str  # attribute path inside the rule/listener
+
+
+@dataclass
+class Forwards:
+    targets: list[ForwardTarget]
+    unknown: Unknown | None = None  # set when some action could not be read statically
+
+    @property
+    def complete(self) -> bool:
+        return self.unknown is None
+
+
+def actions_attribute(resource: Resource) -> str:
+    """Listener rules have `action`; listeners (NLB "rules") have `default_action`."""
+    return "default_action" if resource.type in LISTENER_TYPES else "action"
+
+
+def forward_targets(resource: Resource) -> Forwards:
+    """Target groups forwarded to by a listener rule's `action` or a listener's `default_action`:
+    `forward[0].target_group[*].{arn,weight}` (weight default 1) or the top-level
+    `target_group_arn` of a forward action."""
+    attribute = actions_attribute(resource)
+    actions = resource.get(attribute)
+    if isinstance(actions, (Ref, Unknown)):
+        return Forwards([], Unknown(f"{resource.address}.{attribute}"))
+    result = Forwards([])
+    for i, action in enumerate(actions or []):
+        if isinstance(action, (Ref, Unknown)) or not isinstance(action, dict):
+            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}]")
+            continue
+        kind = action.get("type")
+        if isinstance(kind, (Ref, Unknown)):
+            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].type")
+            continue
+        if kind != "forward":
+            continue
+        forward = action.get("forward")
+        if isinstance(forward, (Ref, Unknown)):
+            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward")
+            continue
+        if not is_absent(forward):
+            groups = forward[0].get("target_group") if isinstance(forward[0], dict) else Unknown()
+            if isinstance(groups, (Ref, Unknown)):
+                result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward[0].target_group")
+                continue
+            for j, group in enumerate(groups or []):
+                if not isinstance(group, dict):
+                    result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward[0].target_group")
+                    continue
+                weight = group.get("weight")
+                result.targets.append(
+                    ForwardTarget(
+                        group.get("arn"),
+                        1 if is_absent(weight) else weight,
+                        f"{attribute}.{i}.forward.0.target_group.{j}",
+                    )
+                )
+            continue
+        arn = action.get("target_group_arn")
+        if is_absent(arn):
+            continue
+        result.targets.append(ForwardTarget(arn, None, f"{attribute}.{i}.target_group_arn"))
+    return result
+
+
+def serving_weight(target: ForwardTarget) -> float | None:
+    """The weight as a number (a lone top-level target group serves everything: 1)."""
+    if target.weight is None:
+        return 1
+    return to_number(target.weight)
+
+
+def iter_action_types(resource: Resource) -> Iterator[tuple[int, Any]]:
+    attribute = actions_attribute(resource)
+    actions = resource.get(attribute)
+    if not isinstance(actions, list):
+        return
+    for i, action in enumerate(actions):
+        if isinstance(action, dict):
+            yield i, action.get("type")
