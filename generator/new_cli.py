@@ -1,8 +1,229 @@
-"""`tfbg new`: placeholder, replaced by the generator implementation."""
+"""`tfbg new`: collect answers (defaults < --answers file < options < prompts), render, write."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
 
 import typer
 
+from generator.answers import (
+    FIELDS,
+    LIFECYCLE_STAGES,
+    STRATEGIES,
+    TEST_TRAFFIC,
+    Answers,
+    build_labelled,
+    coerce,
+)
+from generator.answers_file import load_answers_file
+from generator.errors import UserError, fail
+from generator.render import render
+from generator.writer import check_target, write_module
 
-def new(name: str = typer.Argument(..., help="Module name")) -> None:
+# Option name per answer key (every answer has one).
+OPTION_NAMES = {key: "--" + key.replace("_", "-") for key in FIELDS}
+OPTION_NAMES.update(
+    bake_time_in_minutes="--bake-time",
+    step_bake_time_in_minutes="--step-bake-time",
+    canary_bake_time_in_minutes="--canary-bake-time",
+)
+
+
+def stdin_is_interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def new(
+    name: str = typer.Argument(..., help="Module name: also the default service name and the resource name prefix."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Directory to create (default: ./NAME)."),
+    answers_file: Optional[Path] = typer.Option(
+        None, "--answers", help="Replay answers: a recorded .tfbg-answers.json or a plain JSON object of answers."
+    ),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt; unanswered questions take defaults."),
+    force: bool = typer.Option(False, "--force", help="Replace the contents of an existing non-empty --out directory."),
+    strategy: Optional[str] = typer.Option(None, help="blue-green | linear | canary. [default: blue-green]"),
+    bake_time: Optional[str] = typer.Option(
+        None, "--bake-time", help="Minutes both revisions run after the production shift (0-1440). [default: 5]"
+    ),
+    step_percent: Optional[str] = typer.Option(None, help="linear: percent per step (3.0-100.0, multiples of 0.1). [default: 10]"),
+    step_bake_time: Optional[str] = typer.Option(None, "--step-bake-time", help="linear: minutes after each step (0-1440). [default: 6]"),
+    canary_percent: Optional[str] = typer.Option(None, help="canary: first share (0.1-100.0, multiples of 0.1). [default: 5]"),
+    canary_bake_time: Optional[str] = typer.Option(
+        None, "--canary-bake-time", help="canary: minutes before the rest moves (0-1440). [default: 10]"
+    ),
+    load_balancer: Optional[str] = typer.Option(None, help="alb | nlb. [default: alb]"),
+    test_traffic: Optional[str] = typer.Option(
+        None, help="listener (separate test listener) | header (ALB only: header on the production listener) | none. [default: listener]"
+    ),
+    test_header_name: Optional[str] = typer.Option(None, help="header mode: header name. [default: x-tfbg-test]"),
+    test_header_value: Optional[str] = typer.Option(None, help="header mode: header value. [default: true]"),
+    listener_rule_priority: Optional[str] = typer.Option(None, help="ALB: production rule priority (2-50000). [default: 100]"),
+    production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. [default: 80]"),
+    test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. [default: 8080]"),
+    hooks: Optional[str] = typer.Option(
+        None, help="Comma-separated lifecycle stages to hook with a Lambda function, or 'none'. [default: none]"
+    ),
+    alarm_rollback: Optional[bool] = typer.Option(
+        None, "--alarm-rollback/--no-alarm-rollback", help="Roll back on CloudWatch alarms. [default: no]"
+    ),
+    circuit_breaker: Optional[bool] = typer.Option(
+        None, "--circuit-breaker/--no-circuit-breaker", help="Roll back with the deployment circuit breaker. [default: yes]"
+    ),
+    launch_type: Optional[str] = typer.Option(None, help="FARGATE | EC2 (awsvpc). [default: FARGATE]"),
+    desired_count: Optional[str] = typer.Option(None, help="Number of tasks. [default: 2]"),
+    container_name: Optional[str] = typer.Option(None, help="Container that receives traffic. [default: app]"),
+    container_port: Optional[str] = typer.Option(None, help="Its port. [default: 8080]"),
+    least_privilege: Optional[bool] = typer.Option(
+        None,
+        "--least-privilege/--managed-policy",
+        help="Infrastructure role: inline policy scoped to this module's resources, or the AWS managed policy. "
+        "[default: managed policy]",
+    ),
+) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
-    raise typer.Exit(code=2)
+    given = {
+        "strategy": strategy,
+        "bake_time_in_minutes": bake_time,
+        "step_percent": step_percent,
+        "step_bake_time_in_minutes": step_bake_time,
+        "canary_percent": canary_percent,
+        "canary_bake_time_in_minutes": canary_bake_time,
+        "load_balancer": load_balancer,
+        "test_traffic": test_traffic,
+        "test_header_name": test_header_name,
+        "test_header_value": test_header_value,
+        "listener_rule_priority": listener_rule_priority,
+        "production_listener_port": production_listener_port,
+        "test_listener_port": test_listener_port,
+        "hooks": None if hooks is None else ([] if hooks.strip().lower() == "none" else hooks),
+        "alarm_rollback": alarm_rollback,
+        "circuit_breaker": circuit_breaker,
+        "launch_type": launch_type,
+        "desired_count": desired_count,
+        "container_name": container_name,
+        "container_port": container_port,
+        "least_privilege": least_privilege,
+    }
+    try:
+        target = out if out is not None else Path(name)
+        check_target(target, force=force)
+        values: dict[str, Any] = {}
+        labels: dict[str, str] = {}
+        if answers_file is not None:
+            recorded, where = load_answers_file(answers_file)
+            recorded.pop("name", None)  # NAME on the command line wins
+            values.update(recorded)
+            labels.update(where)
+        for key, value in given.items():
+            if value is not None:
+                values[key] = value
+                labels[key] = OPTION_NAMES[key]
+        values["name"] = name
+        labels["name"] = "NAME"
+        answers = build_labelled(values, labels)
+        if answers_file is None and not no_input and stdin_is_interactive():
+            answers = prompt_for(answers, asked=set(key for key, value in given.items() if value is not None))
+        files = render(answers)
+        write_module(target, files, force=force)
+    except UserError as error:
+        fail(str(error))
+    typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({answers.strategy}, {answers.load_balancer.upper()})")
+
+
+def relevant_questions(answers: Answers) -> list[str]:
+    """The questions that matter for the answers so far, in the order they are asked."""
+    keys = ["strategy", "bake_time_in_minutes"]
+    if answers.strategy == "linear":
+        keys += ["step_percent", "step_bake_time_in_minutes"]
+    if answers.strategy == "canary":
+        keys += ["canary_percent", "canary_bake_time_in_minutes"]
+    keys += ["load_balancer", "test_traffic"]
+    if answers.load_balancer == "alb":
+        keys.append("listener_rule_priority")
+        if answers.test_traffic == "header":
+            keys += ["test_header_name", "test_header_value"]
+    else:
+        keys.append("production_listener_port")
+        if answers.test_traffic == "listener":
+            keys.append("test_listener_port")
+    keys += [
+        "hooks",
+        "circuit_breaker",
+        "alarm_rollback",
+        "launch_type",
+        "desired_count",
+        "container_name",
+        "container_port",
+        "least_privilege",
+    ]
+    return keys
+
+
+PROMPTS = {
+    "strategy": f"Deployment strategy ({' | '.join(STRATEGIES)})",
+    "bake_time_in_minutes": "Bake time after the production shift, minutes (0-1440)",
+    "step_percent": "Linear: percent of traffic per step (3.0-100.0)",
+    "step_bake_time_in_minutes": "Linear: minutes to wait after each step (0-1440)",
+    "canary_percent": "Canary: percent of traffic for the canary (0.1-100.0)",
+    "canary_bake_time_in_minutes": "Canary: minutes before the rest moves (0-1440)",
+    "load_balancer": "Load balancer (alb | nlb)",
+    "test_traffic": "Test traffic (listener | header | none)",
+    "test_header_name": "Test header name",
+    "test_header_value": "Test header value",
+    "listener_rule_priority": "Production listener rule priority (2-50000)",
+    "production_listener_port": "Production listener port",
+    "test_listener_port": "Test listener port",
+    "hooks": f"Lifecycle hooks, comma-separated or 'none' ({', '.join(LIFECYCLE_STAGES)})",
+    "circuit_breaker": "Roll back with the deployment circuit breaker?",
+    "alarm_rollback": "Roll back on CloudWatch alarms?",
+    "launch_type": "Launch type (FARGATE | EC2)",
+    "desired_count": "Desired task count",
+    "container_name": "Container name",
+    "container_port": "Container port",
+    "least_privilege": "Least-privilege inline policy instead of the AWS managed policy?",
+}
+
+
+def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
+    """Ask every relevant question not answered by an option; each has the current value as default.
+    An invalid answer is explained and asked again."""
+    values = answers.to_json()
+    index = 0
+    while index < len(relevant_questions(Answers(**_typed(values)))):
+        key = relevant_questions(Answers(**_typed(values)))[index]
+        index += 1
+        if key in asked:
+            continue
+        if key == "test_traffic":
+            choices = TEST_TRAFFIC[values["load_balancer"]]
+            if values[key] not in choices:
+                values[key] = choices[0]
+        while True:
+            try:
+                values[key] = _ask(key, values[key])
+                build_labelled(values, {})
+                break
+            except UserError as error:
+                typer.echo(f"  {str(error).split(': ', 1)[-1]}", err=True)
+            except ValueError as error:
+                typer.echo(f"  {error}", err=True)
+    return build_labelled(values, {})
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "hooks": tuple(values["hooks"])}
+
+
+def _ask(key: str, current: Any) -> Any:
+    if FIELDS[key].kind is bool:
+        return typer.confirm(PROMPTS[key], default=bool(current))
+    if key == "hooks":
+        default = ",".join(current) if current else "none"
+        reply = typer.prompt(PROMPTS[key], default=default)
+        return [] if reply.strip().lower() == "none" else list(coerce("hooks", reply))
+    default = current if not isinstance(current, float) else f"{current:g}"
+    reply = typer.prompt(PROMPTS[key], default=str(default))
+    return coerce(key, reply)
+

@@ -1,0 +1,286 @@
+"""The answers `tfbg new` renders from, and the one place that validates them.
+
+Ranges come from the ECS API (ecs-deployments.md §1.2, §2.1): bake times 0–1440 minutes,
+step_percent 3.0–100.0 and canary_percent 0.1–100.0, both in multiples of 0.1. The same
+ranges are enforced again by `validation` blocks in the generated module's variables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from generator.errors import UserError
+
+STRATEGIES = {"blue-green": "BLUE_GREEN", "linear": "LINEAR", "canary": "CANARY"}
+LOAD_BALANCERS = ("alb", "nlb")
+# ALB: a separate test listener, a header condition on the production listener, or no test traffic.
+# NLB has no content-based routing, so test traffic needs its own listener (ecs-deployments.md §1.6).
+TEST_TRAFFIC = {"alb": ("listener", "header", "none"), "nlb": ("listener", "none")}
+LAUNCH_TYPES = ("FARGATE", "EC2")
+# Exact enum of DeploymentLifecycleHook.lifecycleStages (ecs-deployments.md §1.3), in deployment order.
+LIFECYCLE_STAGES = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)
+
+MAX_BAKE_MINUTES = 1440
+# Target group names allow at most 32 characters (letters, digits, hyphens; no leading/trailing hyphen).
+# The module names its target groups "<name>-blue" and "<name>-green", so NAME keeps 6 for the suffix.
+MAX_NAME_LENGTH = 32 - len("-green")
+NAME_PATTERN = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
+HEADER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything a render depends on. Field names are the keys of an answers JSON file."""
+
+    name: str = "demo"
+    strategy: str = "blue-green"
+    bake_time_in_minutes: int = 5
+    step_percent: float = 10.0
+    step_bake_time_in_minutes: int = 6
+    canary_percent: float = 5.0
+    canary_bake_time_in_minutes: int = 10
+    load_balancer: str = "alb"
+    test_traffic: str = "listener"
+    test_header_name: str = "x-tfbg-test"
+    test_header_value: str = "true"
+    listener_rule_priority: int = 100
+    production_listener_port: int = 80
+    test_listener_port: int = 8080
+    hooks: tuple[str, ...] = ()
+    alarm_rollback: bool = False
+    circuit_breaker: bool = True
+    launch_type: str = "FARGATE"
+    desired_count: int = 2
+    container_name: str = "app"
+    container_port: int = 8080
+    least_privilege: bool = False
+
+    @property
+    def ecs_strategy(self) -> str:
+        return STRATEGIES[self.strategy]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["hooks"] = list(self.hooks)
+        return data
+
+
+ANSWER_KEYS = tuple(f.name for f in fields(Answers))
+DEFAULTS = Answers()
+
+
+@dataclass
+class _Field:
+    kind: type
+    check: Any = None  # callable(value, answers_so_far) -> normalised value; raises ValueError
+    choices: tuple[str, ...] = field(default=())
+
+
+def _tenths(value: float, low: str, high: str) -> float:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not Decimal(low) <= number <= Decimal(high):
+        raise ValueError(f"must be between {low} and {high}, got {value}")
+    if number % Decimal("0.1") != 0:
+        raise ValueError(f"must be a multiple of 0.1, got {value}")
+    return float(number)
+
+
+def _minutes(value: int) -> int:
+    if not 0 <= value <= MAX_BAKE_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes, got {value}")
+    return value
+
+
+def _between(low: int, high: int):
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}, got {value}")
+        return value
+
+    return check
+
+
+def _name(value: str) -> str:
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValueError(
+            f"{value!r} is {len(value)} characters; at most {MAX_NAME_LENGTH} are allowed "
+            f"(target group names '<name>-green' are limited to 32)"
+        )
+    if not NAME_PATTERN.match(value) or "--" in value:
+        raise ValueError(
+            f"{value!r} is not a valid name: use lower-case letters, digits and single hyphens, "
+            "starting with a letter and not ending with a hyphen"
+        )
+    return value
+
+
+def _container_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,255}", value):
+        raise ValueError(f"{value!r} is not a valid container name (letters, digits, '-' and '_', 1-255)")
+    return value
+
+
+def _header_name(value: str) -> str:
+    if not HEADER_NAME_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a valid HTTP header name (1-40 token characters)")
+    return value
+
+
+def _header_value(value: str) -> str:
+    # ALB condition values: up to 128 characters; '*' and '?' are wildcards.
+    if not 1 <= len(value) <= 128:
+        raise ValueError("must be 1-128 characters")
+    return value
+
+
+def _stages(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",") if part.strip()]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise ValueError(f"expected a list of lifecycle stages, got {value!r}")
+    stages: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"expected a lifecycle stage name, got {item!r}")
+        stage = item.strip().upper().replace("-", "_")
+        if stage not in LIFECYCLE_STAGES:
+            raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)}")
+        if stage not in stages:
+            stages.append(stage)
+    # Canonical order, so the same set always renders the same module.
+    return tuple(s for s in LIFECYCLE_STAGES if s in stages)
+
+
+def _choice(choices: tuple[str, ...], normalise=str.lower):
+    def check(value: str) -> str:
+        normalised = normalise(value.strip())
+        if normalised not in choices:
+            raise ValueError(f"unknown value {value!r}; choose from {', '.join(choices)}")
+        return normalised
+
+    return check
+
+
+def _strategy(value: str) -> str:
+    spelled = value.strip().lower().replace("_", "-")
+    spelled = {"bluegreen": "blue-green"}.get(spelled, spelled)
+    if spelled not in STRATEGIES:
+        raise ValueError(f"unknown strategy {value!r}; choose from {', '.join(STRATEGIES)}")
+    return spelled
+
+
+FIELDS: dict[str, _Field] = {
+    "name": _Field(str, _name),
+    "strategy": _Field(str, _strategy, tuple(STRATEGIES)),
+    "bake_time_in_minutes": _Field(int, _minutes),
+    "step_percent": _Field(float, lambda v: _tenths(v, "3.0", "100.0")),
+    "step_bake_time_in_minutes": _Field(int, _minutes),
+    "canary_percent": _Field(float, lambda v: _tenths(v, "0.1", "100.0")),
+    "canary_bake_time_in_minutes": _Field(int, _minutes),
+    "load_balancer": _Field(str, _choice(LOAD_BALANCERS), LOAD_BALANCERS),
+    "test_traffic": _Field(str, _choice(("listener", "header", "none")), ("listener", "header", "none")),
+    "test_header_name": _Field(str, _header_name),
+    "test_header_value": _Field(str, _header_value),
+    # The test rule sits one priority number before the production rule in header mode, so >= 2.
+    "listener_rule_priority": _Field(int, _between(2, 50000)),
+    "production_listener_port": _Field(int, _between(1, 65535)),
+    "test_listener_port": _Field(int, _between(1, 65535)),
+    "hooks": _Field(list, _stages),
+    "alarm_rollback": _Field(bool),
+    "circuit_breaker": _Field(bool),
+    "launch_type": _Field(str, _choice(LAUNCH_TYPES, str.upper), LAUNCH_TYPES),
+    "desired_count": _Field(int, _between(0, 5000)),
+    "container_name": _Field(str, _container_name),
+    "container_port": _Field(int, _between(1, 65535)),
+    "least_privilege": _Field(bool),
+}
+
+
+def coerce(key: str, value: Any) -> Any:
+    """Check one answer's type and range; return its normalised value or raise ValueError."""
+    spec = FIELDS[key]
+    if spec.kind is bool:
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "y", "1", "false", "no", "n", "0"):
+            value = value.strip().lower() in ("true", "yes", "y", "1")
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+    elif spec.kind is int:
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {value!r}")
+    elif spec.kind is float:
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"expected a number, got {value!r}") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {value!r}")
+        value = float(value)
+    elif spec.kind is str and not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    return spec.check(value) if spec.check else value
+
+
+def build(values: dict[str, Any], *, where: str = "") -> Answers:
+    """Validate a complete or partial set of answers (missing keys take defaults).
+
+    `where` prefixes error messages (an answers file name, or an option name is given per key by
+    the caller through `labels`)."""
+    return build_labelled(values, {key: (f"{where}answer '{key}'" if where else f"answer '{key}'") for key in values})
+
+
+def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
+    """Like build(), with a label per key naming where the value came from (option, file:line)."""
+    unknown = [key for key in values if key not in FIELDS]
+    if unknown:
+        key = unknown[0]
+        raise UserError(f"{labels.get(key, key)}: unknown answer; known answers: {', '.join(ANSWER_KEYS)}")
+    normalised: dict[str, Any] = {}
+    for key, value in values.items():
+        try:
+            normalised[key] = coerce(key, value)
+        except ValueError as error:
+            raise UserError(f"{labels.get(key, key)}: {error}") from None
+    answers = Answers(**{**asdict(DEFAULTS), **normalised})
+    _check_combination(answers, labels)
+    return answers
+
+
+def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
+    allowed = TEST_TRAFFIC[answers.load_balancer]
+    if answers.test_traffic not in allowed:
+        label = labels.get("test_traffic", "answer 'test_traffic'")
+        raise UserError(
+            f"{label}: {answers.test_traffic!r} is not possible with an {answers.load_balancer.upper()}; "
+            f"choose from {', '.join(allowed)} (an NLB has no content-based routing)"
+        )
+    if not (answers.alarm_rollback or answers.circuit_breaker):
+        label = labels.get("circuit_breaker") or labels.get("alarm_rollback") or "answers"
+        raise UserError(
+            f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback and/or the circuit breaker)"
+        )
+    if answers.load_balancer == "nlb" and answers.test_traffic == "listener":
+        if answers.production_listener_port == answers.test_listener_port:
+            label = labels.get("test_listener_port", "answer 'test_listener_port'")
+            raise UserError(f"{label}: the test listener needs a port other than the production listener's")
