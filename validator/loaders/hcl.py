@@ -49,7 +49,12 @@ def load_directory(
     root_config = _config(root_directory, configs, model)
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
-    _walk(root, configs, model, loader, depth=0, remote=_installed_modules(root_directory))
+    instances: list[ModuleInstance] = []
+    # The whole instance tree first: a reference to module.x.output needs module.x to exist.
+    _walk(root, configs, model, loader, instances, depth=0, remote=_installed_modules(root_directory))
+    for instance in instances:
+        _add_providers(instance, model)
+        _add_resources(instance, model)
     return model
 
 
@@ -173,14 +178,14 @@ def _walk(
     configs: dict[str, ModuleConfig],
     model: Model,
     loader: Loader,
+    instances: list[ModuleInstance],
     *,
     depth: int,
     remote: dict[str, str],
     key_path: str = "",
 ) -> None:
-    """Add the resources of a module instance, then follow its module calls."""
-    _add_providers(module, model)
-    _add_resources(module, model)
+    """Collect a module instance and, recursively, the instances of the modules it calls."""
+    instances.append(module)
     for name, call in module.config.modules.items():
         source_attribute = call.attributes.get("source")
         source = module.evaluator(call).eval(source_attribute.expr) if source_attribute else None
@@ -217,7 +222,7 @@ def _walk(
         config = _config(directory, configs, model)
         expansion = expand(call, module.evaluator(call)) if not module.expansion_unknown else _unknown(call)
         keys = expansion.keys if expansion.keys is not None else [NO_KEY]
-        instances: dict[Any, ModuleInstance] = {}
+        children: dict[Any, ModuleInstance] = {}
         for key in keys:
             child = ModuleInstance(
                 loader,
@@ -228,10 +233,10 @@ def _walk(
                 call_iteration=expansion.iteration(key),
                 expansion_unknown=module.expansion_unknown or expansion.keys is None,
             )
-            instances[key] = child
-        module.children[name] = (expansion, instances)
-        for child in instances.values():
-            _walk(child, configs, model, loader, depth=depth + 1, remote=remote, key_path=manifest_key)
+            children[key] = child
+        module.children[name] = (expansion, children)
+        for child in children.values():
+            _walk(child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key)
 
 
 def _unknown(call) -> Expansion:
