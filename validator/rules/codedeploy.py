@@ -372,13 +372,13 @@ class TargetGroupPairShape(_GroupRule):
             return
         names = target_group_names(group)
         if isinstance(names, Unknown):
-            yield self.unproven(group, f"{group.address} has exactly two target_group blocks", path=TARGET_GROUP_BLOCKS)
+            yield self.unproven(group, f"{group.address} has exactly two target_group blocks", path=f"{TARGET_GROUP_BLOCKS}.0")
         elif len(names) != 2:
             yield self.finding(
                 group,
                 f"{group.address} names {len(names)} target group(s) in target_group_pair_info; CodeDeploy "
                 f"blue/green for ECS needs exactly two (the service's current one and the replacement)",
-                path=TARGET_GROUP_BLOCKS,
+                path=f"{TARGET_GROUP_BLOCKS}.0",
                 fix="target_group { name = aws_lb_target_group.blue.name }\ntarget_group { name = aws_lb_target_group.green.name }",
             )
         listeners = listener_values(group, PROD_LISTENERS)
@@ -468,8 +468,10 @@ class SameLoadBalancer(_GroupRule):
     )
 
     def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
-        yield from self._listeners(group, model)
-        yield from self._target_groups(group, model)
+        reported = list(self._listeners(group, model))
+        yield from reported
+        if not reported:  # a test listener on another LB also puts the second TG there: say it once
+            yield from self._target_groups(group, model)
 
     def _listeners(self, group: Resource, model: Model) -> Iterator[Finding]:
         prod = listener_values(group, PROD_LISTENERS)
@@ -552,13 +554,13 @@ class ServiceTargetGroupInPair(_GroupRule):
             return
         entries = load_balancers(service)
         if isinstance(entries, Unknown):
-            yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+            yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=f"{TARGET_GROUP_BLOCKS}.0")
             return
         pair: set[str] = set()
         for name in names:
             ids = tg_identities(model, name)
             if isinstance(ids, Unknown):
-                yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+                yield self.unproven(group, f"the target group of {service.address} is one of {group.address}'s target groups", path=f"{TARGET_GROUP_BLOCKS}.0")
                 return
             pair |= ids
         for entry in entries:
@@ -567,7 +569,7 @@ class ServiceTargetGroupInPair(_GroupRule):
                 continue
             ids = tg_identities(model, value)
             if isinstance(ids, Unknown):
-                yield self.unproven(group, f"{service.address}'s target group {value} is one of {group.address}'s target groups", path=TARGET_GROUP_BLOCKS)
+                yield self.unproven(group, f"{service.address}'s target group {value} is one of {group.address}'s target groups", path=f"{TARGET_GROUP_BLOCKS}.0")
             elif ids and not ids & pair:
                 shown = next((i for i in sorted(ids) if not i.startswith("name:")), sorted(ids)[0])
                 yield self.finding(
@@ -575,7 +577,7 @@ class ServiceTargetGroupInPair(_GroupRule):
                     f"{service.address} starts on target group {shown.removeprefix('name:')}, which is not one of "
                     f"the two target groups of {group.address}: name the service's target group in one "
                     f"target_group block and the replacement in the other",
-                    path=TARGET_GROUP_BLOCKS,
+                    path=f"{TARGET_GROUP_BLOCKS}.0",
                     fix="target_group { name = <the service's target group>.name }",
                     related=[service.address],
                 )
@@ -821,15 +823,8 @@ class CodeDeployRoutesIgnoreChanges(Rule):
         "specified\") [reported]; traveloka/terraform-aws-alb-single-listener PR #47 [reported]"
     )
 
-    def _index(self, model: Model) -> dict[str, list[_Route]]:
-        cached = getattr(self, "_cache", None)
-        if cached is None or cached[0] is not model:
-            cached = (model, codedeploy_routes(model))
-            self._cache = cached
-        return cached[1]
-
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        index = self._index(model)
+        index = model.memo("codedeploy.routes", lambda: codedeploy_routes(model))
         if not index:
             return
         if resource.type in LISTENER_TYPES:

@@ -145,17 +145,6 @@ def ecs_shifted_targets(model: Model) -> dict[str, list[ShiftedBy]]:
     return index
 
 
-class _IndexedRule(Rule):
-    """Builds the per-model index once, not once per resource."""
-
-    def _index(self, model: Model) -> dict[str, list[ShiftedBy]]:
-        cached = getattr(self, "_cache", None)
-        if cached is None or cached[0] is not model:
-            cached = (model, ecs_shifted_targets(model))
-            self._cache = cached
-        return cached[1]
-
-
 def _users(shifted: list[ShiftedBy]) -> str:
     seen: list[str] = []
     for s in shifted:
@@ -165,11 +154,15 @@ def _users(shifted: list[ShiftedBy]) -> str:
     return " and ".join(seen)
 
 
+def _traffic(shifted: list[ShiftedBy]) -> str:
+    return "production" if any(s.role == "production" for s in shifted) else "test"
+
+
 def _strategy_unknown(shifted: list[ShiftedBy]) -> bool:
     return all(isinstance(s.strategy, Unknown) for s in shifted)
 
 
-class ListenerRuleIgnoresForward(_IndexedRule):
+class ListenerRuleIgnoresForward(Rule):
     id = "TFBG701"
     severity = Severity.WARNING
     summary = "ECS blue/green listener rule without ignore_changes on its forward target groups"
@@ -180,17 +173,17 @@ class ListenerRuleIgnoresForward(_IndexedRule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        shifted = self._index(model).get(resource.address)
+        shifted = model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address)
         if not shifted:
             return
         missing = uncovered_forward_paths(resource)
         if not missing:
             return
         message = (
-            f"{resource.address} is the {_users(shifted)}, which ECS rewrites on every deployment "
-            f"(forward weights swing between the two target groups), but its lifecycle.ignore_changes "
-            f"does not cover {', '.join(missing)}: the next terraform apply would put the declared "
-            f"weights back and move production traffic to the old target group"
+            f"{resource.address} is the {_users(shifted)}, whose forward target groups and weights ECS "
+            f"rewrites on every deployment, but its lifecycle.ignore_changes does not cover "
+            f"{', '.join(missing)}: the next terraform apply would put the declared weights back and "
+            f"send {_traffic(shifted)} traffic to the old target group"
         )
         if _strategy_unknown(shifted):
             yield self.unproven(resource, f"deployment strategy unknown; if non-ROLLING: {message}", path=LIFECYCLE_PATH)
@@ -204,7 +197,7 @@ class ListenerRuleIgnoresForward(_IndexedRule):
         )
 
 
-class NlbListenerIgnoresForward(_IndexedRule):
+class NlbListenerIgnoresForward(Rule):
     id = "TFBG702"
     severity = Severity.WARNING
     summary = "NLB listener used as an ECS blue/green production/test rule without ignore_changes on its default action"
@@ -214,7 +207,7 @@ class NlbListenerIgnoresForward(_IndexedRule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        shifted = self._index(model).get(resource.address)
+        shifted = model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address)
         if not shifted:
             return
         missing = uncovered_forward_paths(resource)

@@ -107,12 +107,13 @@ class ExternalServiceTaskSetAttributes(Rule):
                     continue
                 yield self.unproven(resource, f"{attribute} of the EXTERNAL service {resource.address} is unset", path=attribute)
                 continue
+            path = f"{attribute}.0" if isinstance(value, list) else attribute  # a block: its first line
             yield self.finding(
                 resource,
                 f"{resource.address} uses the EXTERNAL controller but sets {attribute}; ECS ignores or blanks it "
                 f"and rejects later changes (they need a new task set), so Terraform shows a diff on every "
                 f"plan: move {attribute} to the aws_ecs_task_set resources and remove it from the service",
-                path=attribute,
+                path=path,
                 fix=f"remove {attribute} from {resource.address}; set it on aws_ecs_task_set",
             )
 
