@@ -1,16 +1,252 @@
-"""`tfbg lint`, `tfbg rules`, `tfbg explain`: placeholders, replaced by the validator implementation."""
+"""`tfbg lint`, `tfbg rules`, `tfbg explain`: options, input handling, output and exit codes.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or input error (a bad path, a
+file that does not parse, a bad config), decided after everything that could be checked was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from importlib import metadata
+from pathlib import Path
+from typing import Optional
 
 import typer
 
-
-def lint(paths: list[str] = typer.Argument(None)) -> None:
-    """Lint Terraform directories or plan JSON files."""
-    raise typer.Exit(code=2)
-
-
-def rules() -> None:
-    """List the rules."""
+from validator.config import Config, find_config, load_config
+from validator.engine import all_rules, exit_code, lint as run_lint
+from validator.errors import InputError
+from validator.findings import Finding, Severity
+from validator.formatters import FORMATS, Report, renderer
+from validator.model import Model
 
 
-def explain(rule_id: str) -> None:
-    """Show a rule's documentation."""
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class Threshold(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+assert tuple(f.value for f in OutputFormat) == FORMATS
+
+
+def version() -> str:
+    try:
+        return metadata.version("tfbg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _error(message: str) -> None:
+    print(f"tfbg: error: {message}", file=sys.stderr)
+
+
+def lint(
+    paths: Optional[list[str]] = typer.Argument(
+        None, help="Terraform directories, plan JSON files (terraform show -json), or - for a plan on stdin. Default: ."
+    ),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    fail_on: Optional[Threshold] = typer.Option(
+        None, "--fail-on", help="Lowest severity that makes the exit code 1 (default: error, or the config's fail_on)."
+    ),
+    var_file: list[str] = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable)."),
+    var: list[str] = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable)."),
+    config_file: Optional[str] = typer.Option(
+        None, "--config", help="Config file (default: nearest .tfbg.toml or pyproject.toml [tool.tfbg])."
+    ),
+    source: Optional[str] = typer.Option(
+        None, "--source", help="For plan input: the configuration directory, for line numbers and lifecycle blocks."
+    ),
+    disable: list[str] = typer.Option([], "--disable", help="Rule id not to run (repeatable)."),
+) -> None:
+    """Lint Terraform directories or plan JSON files for ECS blue/green, linear and canary deployments."""
+    rules = all_rules()
+    known = {rule.id for rule in rules}
+    input_errors = False
+
+    for rule_id in disable:
+        if rule_id not in known:
+            _error(f"--disable {rule_id}: not a rule (see `tfbg rules`)")
+            raise typer.Exit(code=2)
+    variables: dict[str, str] = {}
+    for item in var:
+        name, separator, value = item.partition("=")
+        if not separator or not name.strip():
+            _error(f"--var {item!r}: expected NAME=VALUE")
+            raise typer.Exit(code=2)
+        variables[name.strip()] = value
+
+    explicit_config: Config | None = None
+    if config_file is not None:
+        try:
+            explicit_config = load_config(config_file, known)
+        except InputError as error:
+            _error(str(error))
+            input_errors = True
+            explicit_config = Config()
+
+    findings: list[Finding] = []
+    thresholds: list[Severity] = []
+    configs_seen: dict[str, Config] = {}
+    for target in _targets(paths or ["."]):
+        if explicit_config is not None:
+            config = explicit_config
+        else:
+            config, failed = _config_for(target, known, configs_seen)
+            input_errors |= failed
+        if config.fail_on is not None:
+            thresholds.append(config.fail_on)
+        config = config.with_disabled(disable)
+        try:
+            model = _load(target, var_file, variables, source)
+        except InputError as error:
+            _error(str(error))
+            input_errors = True
+            continue
+        findings.extend(run_lint(model, config))
+
+    findings.sort(key=Finding.sort_key)
+    threshold = Severity(fail_on.value) if fail_on is not None else min(thresholds, key=lambda s: s.rank, default=Severity.ERROR)
+    report = Report(findings=findings, rules=rules, fail_on=threshold, version=version(), paths=list(paths or ["."]))
+    rendered = renderer(output_format.value)(report)
+    if output is not None:
+        _write_atomically(output, rendered)
+    else:
+        sys.stdout.write(rendered)
+    if output is not None or output_format != OutputFormat.text:
+        # The report went elsewhere or is not for humans: input errors still reach the terminal.
+        for finding in findings:
+            if finding.rule_id == "TFBG002" and finding.severity == Severity.ERROR:
+                _error(f"{finding.location}: {finding.message}")
+    raise typer.Exit(code=exit_code(findings, threshold, input_errors))
+
+
+def _targets(paths: list[str]) -> list[str]:
+    """Each path once; a .tf file stands for its directory (pre-commit passes file names)."""
+    result: list[str] = []
+    for path in paths:
+        if path != "-" and path.endswith(".tf") and os.path.isfile(path):
+            path = os.path.dirname(path) or "."
+        if path not in result:
+            result.append(path)
+    return result
+
+
+def _config_for(target: str, known: set[str], seen: dict[str, Config]) -> tuple[Config, bool]:
+    found = find_config(target if target != "-" else ".")
+    if found is None:
+        return Config(), False
+    if found in seen:
+        return seen[found], False
+    try:
+        config = load_config(found, known)
+    except InputError as error:
+        _error(str(error))
+        seen[found] = Config()
+        return Config(), True
+    seen[found] = config
+    return config, False
+
+
+def _load(target: str, var_files: list[str], variables: dict[str, str], source: str | None) -> Model:
+    if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
+        if target != "-" and not os.path.isfile(target):
+            raise InputError(f"{target}: no such file")
+        try:
+            from validator.loaders.plan import load_plan
+        except ImportError:
+            raise InputError(f"{target}: plan JSON input is not available in this build") from None
+        if source is not None and not os.path.isdir(source):
+            raise InputError(f"--source {source}: not a directory")
+        return load_plan(target, source=source)
+    if not os.path.exists(target):
+        raise InputError(f"{target}: no such file or directory")
+    if not os.path.isdir(target):
+        raise InputError(f"{target}: expected a Terraform directory, a plan .json file or -")
+    from validator.loaders.hcl import load_directory
+
+    return load_directory(target, var_files=var_files, variables=variables)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        _error(f"--output {path}: cannot write ({error.strerror})")
+        raise typer.Exit(code=2) from None
+
+
+def rules(
+    output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table or json."),
+) -> None:
+    """List the rules: id, severity, summary."""
+    listed = all_rules()
+    if output_format == TableFormat.json:
+        document = [
+            {
+                "id": rule.id,
+                "severity": rule.severity.value,
+                "summary": rule.summary,
+                "resource_types": list(rule.resource_types),
+                "plan_only": rule.plan_only,
+                "hcl_only": rule.hcl_only,
+                "source": rule.source,
+                "url": rule.url(),
+            }
+            for rule in listed
+        ]
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    width = max((len(rule.severity.value) for rule in listed), default=7)
+    lines = [f"{'ID':<8} {'SEVERITY':<{width}} SUMMARY"]
+    for rule in listed:
+        flags = " [plan only]" if rule.plan_only else " [HCL only]" if rule.hcl_only else ""
+        lines.append(f"{rule.id:<8} {rule.severity.value:<{width}} {rule.summary}{flags}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def docs_directory() -> Path | None:
+    """Rule pages: inside an installed wheel (validator/rule_docs), or docs/rules in a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "rule_docs", package.parent / "docs" / "rules"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. TFBG101.")) -> None:
+    """Show a rule's documentation: what it checks, why, how to fix, sources."""
+    wanted = rule_id.strip().upper()
+    by_id = {rule.id: rule for rule in all_rules()}
+    rule = by_id.get(wanted)
+    if rule is None:
+        _error(f"{rule_id}: not a rule (see `tfbg rules`)")
+        raise typer.Exit(code=2)
+    directory = docs_directory()
+    page = directory / f"{wanted}.md" if directory else None
+    if page is not None and page.is_file():
+        sys.stdout.write(page.read_text(encoding="utf-8"))
+        return
+    sys.stdout.write(f"# {rule.id} — {rule.summary}\n\nSeverity: {rule.severity.value}\n\nSee {rule.url()}\n")

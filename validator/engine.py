@@ -1,0 +1,170 @@
+"""Run the rules over a model: registry -> findings -> input diagnostics -> suppressions -> config.
+
+Besides the catalogue rules (validator/rules/registry.py), the engine itself reports three things,
+under ids of group 0 so that every output format, the docs and `tfbg explain` treat them alike:
+TFBG001 an inline ignore that cannot take effect, TFBG002 a problem with the input, TFBG003 a
+rule that failed on a resource (a tfbg bug: reported, never silently dropped).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterable
+
+from validator.config import Config
+from validator.findings import Finding, Severity
+from validator.model import Location, Model, Resource
+from validator.rules.base import Rule
+from validator.suppress import scan_files
+
+
+class _CoreRule(Rule):
+    """Metadata only: the engine produces these findings itself."""
+
+    resource_types: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        return ()
+
+
+class IgnoreWithoutReason(_CoreRule):
+    id = "TFBG001"
+    severity = Severity.WARNING
+    summary = "Inline ignore comment without a reason, without a rule id, or not above a block or attribute"
+    source = "tfbg design: suppressions must say why"
+
+
+class InputProblem(_CoreRule):
+    id = "TFBG002"
+    severity = Severity.ERROR
+    summary = "Input could not be read completely (parse error, module not on disk, unreadable file)"
+    source = "tfbg design: bad input is reported, other files are still checked"
+
+
+class RuleFailed(_CoreRule):
+    id = "TFBG003"
+    severity = Severity.ERROR
+    summary = "A rule failed on a resource (a tfbg bug): the resource was not fully checked"
+    source = "tfbg design: no check is silently skipped"
+
+
+CORE_RULES: list[Rule] = [IgnoreWithoutReason(), InputProblem(), RuleFailed()]
+
+
+def all_rules() -> list[Rule]:
+    """Core rules and the registry, in id order within each group."""
+    from validator.rules.registry import ALL_RULES
+
+    return [*CORE_RULES, *ALL_RULES]
+
+
+def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    """All findings for a model, after suppressions and the config, sorted by file and line."""
+    config = config or Config()
+    if rules is None:
+        from validator.rules.registry import ALL_RULES
+
+        rules = ALL_RULES
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.id in config.disabled or (rule.plan_only and model.kind != "plan"):
+            continue
+        for resource in model.by_type(*rule.resource_types):
+            findings.extend(_run(rule, resource, model))
+
+    findings = _suppress(findings, model, config)
+    findings.extend(_diagnostics(model))
+    findings = [_override(f, config) for f in findings if not config.excludes(f.location.file)]
+    return sorted(_unique(findings), key=Finding.sort_key)
+
+
+def _run(rule: Rule, resource: Resource, model: Model) -> list[Finding]:
+    try:
+        return list(rule.check(resource, model))
+    except Exception as error:  # noqa: BLE001 - one rule's bug must not hide every other finding
+        return [
+            RuleFailed().finding(
+                resource,
+                f"{rule.id} failed on {resource.address}: {type(error).__name__}: {error}; "
+                "the resource was not fully checked (please report this)",
+            )
+        ]
+
+
+def _diagnostics(model: Model) -> list[Finding]:
+    rule = InputProblem()
+    return [
+        Finding(
+            rule_id=rule.id,
+            severity=Severity(diagnostic.severity),
+            message=diagnostic.message,
+            address="",
+            location=diagnostic.location,
+            url=rule.url(),
+        )
+        for diagnostic in model.diagnostics
+    ]
+
+
+def _suppress(findings: list[Finding], model: Model, config: Config) -> list[Finding]:
+    ignores, malformed = scan_files(model.files)
+    kept = [
+        f
+        for f in findings
+        if not any(i.covers(f.rule_id, f.location.file, f.location.line) for i in ignores)
+    ]
+    if IgnoreWithoutReason.id not in config.disabled:
+        rule = IgnoreWithoutReason()
+        for problem in malformed:
+            kept.append(
+                Finding(
+                    rule_id=rule.id,
+                    severity=rule.severity,
+                    message=f"tfbg:ignore comment {problem.problem}",
+                    address="",
+                    location=Location(problem.file, problem.line),
+                    fix="Write `# tfbg:ignore TFBG### <why this is safe here>` on the line directly above "
+                    "the block or attribute the finding points at.",
+                    url=rule.url(),
+                )
+            )
+    return kept
+
+
+def _override(finding: Finding, config: Config) -> Finding:
+    severity = config.severity.get(finding.rule_id)
+    if severity is None or severity == finding.severity:
+        return finding
+    # A "could not prove" note (Rule.unproven) stays a note whatever the rule's severity becomes.
+    if finding.severity == Severity.INFO and finding.message.startswith("could not prove"):
+        return finding
+    return Finding(
+        rule_id=finding.rule_id,
+        severity=severity,
+        message=finding.message,
+        address=finding.address,
+        location=finding.location,
+        fix=finding.fix,
+        related=finding.related,
+        url=finding.url,
+    )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    result = []
+    for finding in findings:
+        key = (finding.rule_id, finding.address, finding.location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(finding)
+    return result
+
+
+def exit_code(findings: Iterable[Finding], fail_on: Severity, input_errors: bool = False) -> int:
+    """0: nothing at or above fail_on; 1: findings; 2: the input itself was bad."""
+    findings = list(findings)
+    if input_errors or any(f.rule_id == InputProblem.id and f.severity == Severity.ERROR for f in findings):
+        return 2
+    if any(f.severity.rank >= fail_on.rank for f in findings):
+        return 1
+    return 0
