@@ -66,6 +66,8 @@ class ProductionRuleNeedsBothWithoutTest(Rule):
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         for wiring in wirings(resource, model):
+            if wiring.misrouted():
+                continue  # an ALB listener where a rule belongs: TFBG110
             if wiring.value(TEST) is not None or wiring.value(PROD) is None:
                 continue
             lb_type = wiring.lb_type(PROD)
@@ -117,7 +119,7 @@ class TargetGroupOnNeitherRule(Rule):
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         for wiring in wirings(resource, model):
-            if wiring.value(PROD) is None:
+            if wiring.value(PROD) is None or wiring.misrouted():
                 continue
             if wiring.value(TEST) is None and wiring.lb_type(PROD) != "network":
                 continue  # an ALB (or unknown type) without test rule is TFBG112's case
@@ -161,7 +163,7 @@ class ProductionRuleUnexpectedTargetGroup(Rule):
         for wiring in wirings(resource, model):
             rule = wiring.resource(PROD)
             forwards = wiring.forwards(PROD)
-            if not isinstance(rule, Resource) or not isinstance(forwards, Forwards):
+            if wiring.misrouted() or not isinstance(rule, Resource) or not isinstance(forwards, Forwards):
                 continue  # TFBG112/113 already say what cannot be read
             for target in forwards.targets:
                 ours = wiring.is_ours(target.arn)
@@ -198,7 +200,9 @@ class ProductionRuleServesTwoTargetGroups(Rule):
         for wiring in wirings(resource, model):
             rule = wiring.resource(PROD)
             forwards = wiring.forwards(PROD)
-            if not isinstance(rule, Resource) or not isinstance(forwards, Forwards) or not forwards.targets:
+            if wiring.misrouted() or not isinstance(rule, Resource) or not isinstance(forwards, Forwards):
+                continue
+            if not forwards.targets:
                 continue
             weights = [(target, serving_weight(target)) for target in forwards.targets]
             serving = [t for t, w in weights if w is not None and w > 0]

@@ -111,12 +111,19 @@ class StepOrCanaryPercentMissing(Rule):
                 continue  # absent: API defaults apply; unknown: Optional+Computed in a plan
             value = resource.get(f"{CONFIG}.{block}.0.{attribute}")
             if isinstance(value, (Ref, Unknown)):
-                continue  # a value is given, just not known yet: the provider error cannot happen
+                # A plan shows an omitted Optional+Computed attribute as unknown: it may be missing.
+                yield self.unproven(
+                    resource,
+                    f"{resource.address} deployment_configuration.{block}.{attribute} is not known statically "
+                    f"({value}); the provider requires it for strategy {wanted}",
+                    path=f"{CONFIG}.{block}.0",
+                )
+                continue
             if value is None:
                 yield self.finding(
                     resource,
-                    f"{resource.address} has deployment_configuration.{block} without {attribute}; the provider fails "
-                    f'with "{attribute} is required for {wanted.lower()} deployment configuration": set {attribute}',
+                    f"{resource.address} has deployment_configuration.{block} without {attribute}; the provider requires "
+                    f'it ("{attribute} is required for {wanted.lower()} deployment configuration"): set {attribute}',
                     path=f"{CONFIG}.{block}.0",
                     fix=f"{block} {{\n  {attribute} = {'10' if wanted == 'LINEAR' else '5'}\n}}",
                 )
@@ -204,7 +211,9 @@ class PercentNotMultipleOfTenth(Rule):
             value = resource.get(path)
             if is_absent(value):
                 continue
-            if isinstance(value, (Ref, Unknown)):
+            if isinstance(value, Unknown):
+                continue  # in a plan an omitted Optional+Computed value is unknown too: TFBG103 speaks
+            if isinstance(value, Ref):
                 if isinstance(resource.get(f"{CONFIG}.{block}"), list):
                     yield self.unproven(
                         resource, f"{resource.address} {block}.{attribute} is not known statically ({value})", path=path

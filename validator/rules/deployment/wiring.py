@@ -81,6 +81,17 @@ class Wiring:
         value = self.value(role)
         return None if value is None else kind_of(self.model, value)
 
+    def names_alb_listener(self, role: str) -> bool:
+        """The role names an ALB listener instead of a rule (TFBG110): what it forwards to is moot."""
+        value = self.value(role)
+        if isinstance(value, str):
+            return lb_type_of_arn(value) == "application" and ":listener/" in value
+        target = self.resource(role)
+        return isinstance(target, Resource) and target.type in LISTENER_TYPES and self.lb_type(role) == "application"
+
+    def misrouted(self) -> bool:
+        return any(self.names_alb_listener(role) for role in ROLE_ATTRIBUTES)
+
     def forwards(self, role: str) -> Forwards | Unknown | None:
         """What the rule/listener forwards to; Unknown when it is not in the model to read."""
         value = self.value(role)
@@ -93,7 +104,7 @@ class Wiring:
 
     def is_ours(self, arn: Any) -> bool | None:
         """Is a forwarded target group the primary or the alternate? None when it cannot be told."""
-        answers = [same_object(self.model, arn, mine) for mine in (self.primary, self.alternate)]
+        answers = [same_object(self.model, arn, mine) for mine in (self.primary, self.alternate) if mine is not None]
         if True in answers:
             return True
         if None in answers:
@@ -107,5 +118,5 @@ def wirings(service: Resource, model: Model) -> Iterator[Wiring]:
     if isinstance(entries, Unknown):
         return
     for entry in entries:
-        if isinstance(entry.advanced, dict):
+        if isinstance(entry.advanced, dict) and entry.elb_name is None:  # Classic entries: TFBG109
             yield Wiring(service, entry, model)
