@@ -1,0 +1,214 @@
+"""What the blue/green roles must be allowed, and the evaluation of those needs against a role.
+
+Kept apart from the rule classes so that other rule groups (CodeDeploy) and the generator's tests can
+ask the same questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.iam import targets
+from validator.iam.collect import IamIndex, RolePolicies
+from validator.iam.evaluate import Answer, Decision, Request, Target, evaluate
+from validator.model import Model, Ref, Resource, Unknown
+
+INFRA_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+ELB_DESCRIBE = (
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+)
+
+
+@dataclass
+class Need:
+    """An action the role must be allowed on one resource. `variants`: the resource's possible
+    readings (exactly one is real); None stands for "not needed in this reading"."""
+
+    action: str
+    variants: list[Target | None]
+    purpose: str = ""
+
+
+@dataclass
+class Outcome:
+    need: Need
+    answer: Answer
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        seen: list[str] = []
+        for decision in self.decisions:
+            for reason in decision.unknown:
+                if reason not in seen:
+                    seen.append(reason)
+        return seen
+
+
+def combine(answers: list[Answer]) -> Answer:
+    """One answer for a need whose resource has several possible readings."""
+    if all(a is Answer.ALLOWED for a in answers):
+        return Answer.ALLOWED
+    failing = (Answer.NOT_ALLOWED, Answer.DENIED)
+    if all(a in failing for a in answers):
+        return Answer.DENIED if Answer.DENIED in answers else Answer.NOT_ALLOWED
+    if all(a in (Answer.ALLOWED, Answer.CONDITIONAL) for a in answers):
+        return Answer.CONDITIONAL
+    return Answer.UNKNOWN
+
+
+def evaluate_needs(index: IamIndex, policies: RolePolicies, needs: list[Need]) -> list[Outcome]:
+    outcomes = []
+    for need in needs:
+        answers, decisions = [], []
+        for variant in need.variants:
+            if variant is None:
+                answers.append(Answer.ALLOWED)
+                continue
+            decision = evaluate(policies.permissions, Request(need.action, variant), index.resolve)
+            answers.append(decision.answer)
+            decisions.append(decision)
+        outcomes.append(Outcome(need, combine(answers), decisions))
+    return outcomes
+
+
+def trust_decision(policies: RolePolicies, service: str) -> Decision | None:
+    """Can `service` assume the role (sts:AssumeRole)? None when the role has no trust policy in the model."""
+    if policies.trust is None:
+        return None
+    return evaluate([policies.trust], Request("sts:AssumeRole", principal=("Service", service)))
+
+
+def role_of(model: Model, value: Any) -> Resource | Unknown | None:
+    """The aws_iam_role a `role_arn`/`service_role_arn` value names; Unknown/None when it cannot be followed."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (Ref, str)) and value:
+        found = model.resolve(value)
+        if isinstance(found, Resource) and found.type == "aws_iam_role":
+            return found
+        if isinstance(value, str) and value.startswith("arn:") and ":role/" in value:
+            name = value.rsplit("/", 1)[-1]
+            for role in model.by_type("aws_iam_role"):
+                if role.values.get("name") == name:
+                    return role
+        return found if isinstance(found, Unknown) else None
+    return None
+
+
+# -- what each role needs ---------------------------------------------------------------------------
+
+
+def infra_needs(model: Model, service: Resource, block_index: int) -> list[Need]:
+    """ECS infrastructure role: the 8 ELB actions of the managed policy, on this service's resources."""
+    module = service.module
+    block = service.get(f"load_balancer.{block_index}") or {}
+    advanced = service.get(f"load_balancer.{block_index}.advanced_configuration.0") or {}
+    needs = [Need(action, targets.everything(), "read the load balancer state") for action in ELB_DESCRIBE]
+    for key, value in (("target_group_arn", block.get("target_group_arn")), ("alternate_target_group_arn", advanced.get("alternate_target_group_arn"))):
+        if value is None or value == "":
+            continue
+        variants: list[Target | None] = list(targets.target_group(model, value, module))
+        for action in ("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"):
+            needs.append(Need(action, variants, f"register tasks in the {key.replace('_arn', '').replace('_', ' ')}"))
+    for key in ("production_listener_rule", "test_listener_rule"):
+        value = advanced.get(key)
+        if value is None or value == "":
+            continue
+        kind = targets.classify_listener_slot(model, value)
+        if kind == "rule":
+            needs.append(Need("elasticloadbalancing:ModifyRule", list(targets.listener_rule(model, value, module)), f"shift the {key.replace('_', ' ')}"))
+            needs.append(Need("elasticloadbalancing:ModifyListener", list(targets.listener_of_rule(model, value, module)), f"update the listener of the {key.replace('_', ' ')}"))
+        elif kind == "listener":
+            needs.append(Need("elasticloadbalancing:ModifyListener", list(targets.listener(model, value, module)), f"shift the {key.replace('_', ' ')} (an NLB listener)"))
+        else:
+            # Unknown value: a rule (ALB) or a listener (NLB). ModifyRule is needed only in the first reading.
+            rule_variants: list[Target | None] = [*targets.listener_rule(model, value, module), None]
+            needs.append(Need("elasticloadbalancing:ModifyRule", rule_variants, f"shift the {key.replace('_', ' ')}"))
+            needs.append(Need("elasticloadbalancing:ModifyListener", list(targets.listener(model, value, module)), f"shift the {key.replace('_', ' ')}"))
+    return needs
+
+
+def hook_needs(model: Model, service: Resource, hook_index: int) -> list[Need]:
+    value = service.get(f"deployment_configuration.0.lifecycle_hook.{hook_index}.hook_target_arn")
+    if value is None or value == "":
+        return []
+    return [Need("lambda:InvokeFunction", list(targets.lambda_function(model, value, service.module)), "invoke the hook")]
+
+
+CODEDEPLOY_ECS_ACTIONS = ("ecs:DescribeServices", "ecs:CreateTaskSet", "ecs:UpdateServicePrimaryTaskSet", "ecs:DeleteTaskSet")
+
+
+def codedeploy_needs(model: Model, group: Resource) -> list[Need]:
+    """CodeDeploy service role for ECS blue/green (AWSCodeDeployRoleForECS / ...Limited)."""
+    ecs_target = Target(shape="*", label="the ECS service and its task sets", hcl='"*"')
+    needs = [Need(action, [ecs_target], "run the ECS blue/green deployment") for action in CODEDEPLOY_ECS_ACTIONS]
+    needs += [
+        Need(action, targets.everything(), "read the load balancer state")
+        for action in ("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules")
+    ]
+    pairs = group.get("load_balancer_info.0.target_group_pair_info.0") or {}
+    for route in ("prod_traffic_route", "test_traffic_route"):
+        arns = (pairs.get(route) or [{}])[0].get("listener_arns") if isinstance(pairs, dict) else None
+        if isinstance(arns, list):
+            for arn in arns:
+                needs.append(Need("elasticloadbalancing:ModifyListener", list(targets.listener(model, arn, group.module)), f"switch the {route.replace('_', ' ')}"))
+    return needs
+
+
+def is_lambda_hook(hook: Any) -> bool:
+    if not isinstance(hook, dict):
+        return False
+    kind = hook.get("target_type")
+    return kind is None or kind == "" or kind == "AWS_LAMBDA"
+
+
+# -- fix snippets -----------------------------------------------------------------------------------
+
+
+def statement_snippet(outcomes: list[Outcome]) -> str:
+    """The smallest aws_iam_policy_document statement blocks that grant the failing needs."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for outcome in outcomes:
+        resources = []
+        for variant in outcome.need.variants:
+            if variant is not None and variant.hcl and variant.hcl not in resources:
+                resources.append(variant.hcl)
+        key = tuple(resources) or ('"*"',)
+        actions = groups.setdefault(key, [])
+        if outcome.need.action not in actions:
+            actions.append(outcome.need.action)
+    blocks = []
+    for resources, actions in groups.items():
+        action_list = ", ".join(f'"{a}"' for a in actions)
+        blocks.append(
+            "statement {\n"
+            f"  actions   = [{action_list}]\n"
+            f"  resources = [{', '.join(resources)}]\n"
+            "}"
+        )
+    return "\n".join(blocks)
+
+
+def trust_snippet(service: str) -> str:
+    return (
+        "statement {\n"
+        '  actions = ["sts:AssumeRole"]\n'
+        "  principals {\n"
+        '    type        = "Service"\n'
+        f'    identifiers = ["{service}"]\n'
+        "  }\n"
+        "}"
+    )
+
+
+def describe_targets(outcome: Outcome) -> str:
+    labels = []
+    for variant in outcome.need.variants:
+        if variant is not None and variant.label not in labels:
+            labels.append(variant.label)
+    return " or ".join(labels) if labels else '"*"'

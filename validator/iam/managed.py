@@ -1,0 +1,97 @@
+"""AWS managed policies vendored in data/managed_policies.json (with version and date)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+_ARN = re.compile(r"^arn:(?P<partition>[^:]*):iam::aws:policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$")
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    name: str
+    arn: str  # with the `aws` partition
+    version: str
+    edited: str
+    source: str
+    document: Any  # decoded JSON, or None when tfbg does not carry the document
+
+    @property
+    def path(self) -> str:
+        match = _ARN.match(self.arn)
+        return match.group("path") if match else ""
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict[str, ManagedPolicy]:
+    text = (resources.files("validator.iam") / "data" / "managed_policies.json").read_text()
+    policies = {}
+    for item in json.loads(text)["policies"]:
+        policy = ManagedPolicy(
+            item["name"], item["arn"], item["version"], item["edited"], item["source"], item["document"]
+        )
+        policies[policy.arn] = policy
+    return policies
+
+
+def parse_aws_managed_arn(arn: str) -> tuple[str, str, str] | None:
+    """`arn:aws:iam::aws:policy/service-role/X` -> ("aws", "service-role/", "X"); None if not AWS managed."""
+    match = _ARN.match(arn)
+    if not match:
+        return None
+    return match.group("partition"), match.group("path"), match.group("name")
+
+
+def lookup(arn: str) -> ManagedPolicy | None:
+    """The vendored policy with exactly this ARN (any partition: aws, aws-cn, aws-us-gov)."""
+    parsed = parse_aws_managed_arn(arn)
+    if parsed is None:
+        return None
+    _, path, name = parsed
+    return _load().get(f"arn:aws:iam::aws:policy/{path}{name}")
+
+
+def all_policies() -> list[ManagedPolicy]:
+    return list(_load().values())
+
+
+@lru_cache(maxsize=1)
+def known_arns() -> frozenset[str]:
+    """Every AWS managed policy ARN tfbg knows (with or without its document), `aws` partition."""
+    text = (resources.files("validator.iam") / "data" / "managed_policies.json").read_text()
+    extra = json.loads(text).get("arn_only", {}).get("arns", [])
+    return frozenset([*_load(), *extra])
+
+
+def closest_known(arn: str) -> str | None:
+    """For an AWS managed policy ARN tfbg does not know: the known ARN it was probably meant to be
+    (same name on another path, other letter case, or a small typo); None when nothing is close."""
+    import difflib
+
+    parsed = parse_aws_managed_arn(arn)
+    if parsed is None:
+        return None
+    partition, path, name = parsed
+    if f"arn:aws:iam::aws:policy/{path}{name}" in known_arns():
+        return None
+    by_name = {}
+    for known in known_arns():
+        _, known_path, known_name = parse_aws_managed_arn(known)
+        by_name[known_name] = known_path
+    lowered = {n.lower(): n for n in by_name}
+    candidate = None
+    if name in by_name:
+        candidate = name
+    elif name.lower() in lowered:
+        candidate = lowered[name.lower()]
+    else:
+        close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.9)
+        candidate = close[0] if close else None
+    if candidate is None:
+        return None
+    return f"arn:{partition}:iam::aws:policy/{by_name[candidate]}{candidate}"
