@@ -1,5 +1,229 @@
 """Group H, ids TFBG8xx: Listener forward sanity (catalogue R-72..R-74)."""
 
-from validator.rules.base import Rule
+from __future__ import annotations
 
-RULES: list[Rule] = []
+from typing import Any, Iterable, Iterator
+
+from validator.findings import Finding, Severity
+from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
+from validator.rules.base import Rule
+from validator.rules.helpers import LISTENER_RULE_TYPES as LISTENER_RULES
+from validator.rules.helpers import LISTENER_TYPES as LISTENERS
+from validator.rules.helpers import listener_lb_type
+NLB_PROTOCOLS = ("TCP", "UDP", "TLS", "TCP_UDP")
+
+
+def action_attribute(resource: Resource) -> str:
+    return "default_action" if resource.type in LISTENERS else "action"
+
+
+def forward_actions(resource: Resource) -> Iterator[tuple[str, Any]]:
+    """(path, action) for each action of a listener or listener rule; ("", Unknown) when unknowable."""
+    attribute = action_attribute(resource)
+    actions = resource.get(attribute)
+    if isinstance(actions, (Ref, Unknown)):
+        yield attribute, Unknown(f"{attribute} of {resource.address}")
+        return
+    if not isinstance(actions, list):
+        return
+    for index, action in enumerate(actions):
+        path = f"{attribute}.{index}"
+        if isinstance(action, (Ref, Unknown)):
+            yield path, Unknown(path)
+            continue
+        if not isinstance(action, dict):
+            continue
+        action_type = action.get("type")
+        # A forward block on a non-forward action is ignored by the provider (diff suppressed).
+        if isinstance(action_type, str) and action_type != "forward":
+            continue
+        yield path, action
+
+
+def load_balancer_type(listener: Resource, model: Model) -> str | Unknown:
+    """"network", "application" or "gateway" for a listener: from its load balancer, else its protocol."""
+    kind = listener_lb_type(model, listener)
+    if isinstance(kind, str):
+        return kind
+    protocol = listener.get("protocol")
+    if isinstance(protocol, str) and protocol:
+        # NLB listeners speak TCP/UDP/TLS; ALB listeners HTTP/HTTPS.
+        return "network" if protocol.upper() in NLB_PROTOCOLS else "application"
+    return Unknown(f"the load balancer of {listener.address}")
+
+
+def same_target(a: Any, b: Any, model: Model) -> bool | None:
+    """Do two target group values name the same target group? None when that cannot be known."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return None
+    first, second = model.resolve(a), model.resolve(b)
+    if isinstance(first, Resource) and isinstance(second, Resource):
+        if first is second:
+            return True
+        if first.mode == "managed" and second.mode == "managed":
+            return False  # two distinct target groups managed here
+    if isinstance(a, Ref) and isinstance(b, Ref) and a.address == b.address and a.attribute == b.attribute:
+        return True
+    return None
+
+
+class ForwardLimits(Rule):
+    id = "TFBG801"
+    severity = Severity.ERROR
+    summary = "forward action with 0 or more than 5 target groups, a weight outside 0-999, or stickiness duration outside 1-604800"
+    resource_types = LISTENERS + LISTENER_RULES
+    source = (
+        "internal/service/elbv2/listener_rule.go and listener.go schema (target_group MinItems 1, MaxItems 5, "
+        "weight 0-999, stickiness.duration 1-604800); AWS What's New 2019-11-19 (weights 0-999)"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        for path, action in forward_actions(resource):
+            if isinstance(action, Unknown):
+                yield self.unproven(resource, f"{path} of {resource.address} is not known statically", path=path)
+                continue
+            forward = action.get("forward")
+            if is_absent(forward):
+                continue
+            if isinstance(forward, (Ref, Unknown)) or not isinstance(forward[0], dict):
+                yield self.unproven(resource, f"{path}.forward of {resource.address} is not known statically",
+                                    path=path)
+                continue
+            forward_path = f"{path}.forward.0"
+            groups = forward[0].get("target_group")
+            if isinstance(groups, (Ref, Unknown)):
+                yield self.unproven(resource, f"the target groups of {forward_path} in {resource.address} are "
+                                    "not known statically", path=forward_path)
+            elif is_absent(groups) or len(groups) > 5:
+                count = 0 if is_absent(groups) else len(groups)
+                yield self.finding(
+                    resource,
+                    f"{resource.address} {forward_path} has {count} target_group blocks; a forward action takes "
+                    "1 to 5 target groups. Give it between one and five target_group blocks.",
+                    path=forward_path,
+                    fix="forward {\n  target_group {\n    arn    = aws_lb_target_group.blue.arn\n    weight = 100\n  }\n}",
+                )
+            if isinstance(groups, list):
+                yield from self._weights(resource, forward_path, groups)
+            duration_path = f"{forward_path}.stickiness.0.duration"
+            duration = resource.get(duration_path)
+            if isinstance(duration, (Ref, Unknown)):
+                yield self.unproven(resource, f"{duration_path} of {resource.address} is not known statically",
+                                    path=duration_path)
+            elif not is_absent(duration):
+                seconds = to_number(duration)
+                if seconds is None or not (1 <= seconds <= 604800) or seconds != int(seconds):
+                    yield self.finding(
+                        resource,
+                        f"{resource.address} {duration_path} is {duration}; target group stickiness lasts 1 to "
+                        "604800 seconds (7 days). Set a duration in that range.",
+                        path=duration_path,
+                        fix="stickiness {\n  enabled  = true\n  duration = 3600\n}",
+                    )
+
+    def _weights(self, resource: Resource, forward_path: str, groups: list) -> Iterator[Finding]:
+        for index, group in enumerate(groups):
+            weight_path = f"{forward_path}.target_group.{index}.weight"
+            weight = group.get("weight") if isinstance(group, dict) else group
+            if isinstance(weight, (Ref, Unknown)):
+                yield self.unproven(resource, f"{weight_path} of {resource.address} is not known statically",
+                                    path=weight_path)
+                continue
+            if is_absent(weight):
+                continue  # provider default 1
+            number = to_number(weight)
+            if number is None or not (0 <= number <= 999) or number != int(number):
+                yield self.finding(
+                    resource,
+                    f"{resource.address} {weight_path} is {weight}; target group weights are whole numbers "
+                    "from 0 to 999. Use a weight in that range (ECS blue/green uses 100 and 0).",
+                    path=weight_path,
+                    fix="weight = 100",
+                )
+
+
+class TargetGroupArnAndForwardDiffer(Rule):
+    id = "TFBG802"
+    severity = Severity.ERROR
+    summary = "action sets target_group_arn and a forward block naming a different target group"
+    resource_types = LISTENERS + LISTENER_RULES
+    source = (
+        "internal/service/elbv2/listener.go plan-time validation (\"You can specify both a top-level target "
+        "group ARN ... and ... a target group list with ARNs, only if the ARNs match.\"); ELB API Action"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        for path, action in forward_actions(resource):
+            if isinstance(action, Unknown):
+                continue  # TFBG801 already says it cannot see the actions
+            top = action.get("target_group_arn")
+            forward = action.get("forward")
+            if is_absent(top) or is_absent(forward):
+                continue
+            groups = forward[0].get("target_group") if isinstance(forward, list) and isinstance(forward[0], dict) else Unknown()
+            if isinstance(top, Unknown) or isinstance(groups, (Ref, Unknown)):
+                yield self.unproven(resource, f"{path} of {resource.address} sets target_group_arn and forward, "
+                                    "and whether they name the same target group is not known statically",
+                                    path=f"{path}.target_group_arn")
+                continue
+            verdicts = [same_target(top, group.get("arn") if isinstance(group, dict) else Unknown(), model)
+                        for group in (groups or [])]
+            different = [group.get("arn") for group, same in zip(groups or [], verdicts) if same is False]
+            if different:
+                names = ", ".join(str(arn) for arn in different)
+                yield self.finding(
+                    resource,
+                    f"{resource.address} {path} sets target_group_arn = {top} and a forward block with "
+                    f"{names}; both may be given only when they name the same single target group. Remove "
+                    "target_group_arn and keep the forward block (or the other way round).",
+                    path=f"{path}.target_group_arn",
+                    fix="Delete `target_group_arn` from the action and keep `forward { target_group { ... } }`.",
+                    related=[str(arn.address) for arn in different if isinstance(arn, Ref)],
+                )
+            elif None in verdicts:
+                yield self.unproven(resource, f"{path} of {resource.address}: whether target_group_arn and the "
+                                    "forward target groups are the same is not known statically",
+                                    path=f"{path}.target_group_arn")
+
+
+class NetworkLoadBalancerWeightedForward(Rule):
+    id = "TFBG803"
+    severity = Severity.INFO
+    summary = "weighted forward to several target groups on a Network Load Balancer listener"
+    resource_types = LISTENERS
+    source = (
+        "https://aws.amazon.com/blogs/networking-and-content-delivery/network-load-balancers-now-support-"
+        "weighted-target-groups; provider issue #20163 [reported]"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        for path, action in forward_actions(resource):
+            if isinstance(action, Unknown):
+                continue
+            groups = resource.get(f"{path}.forward.0.target_group")
+            if not isinstance(groups, list) or len(groups) < 2:
+                continue
+            kind = load_balancer_type(resource, model)
+            if isinstance(kind, Unknown):
+                yield self.unproven(resource, f"whether {resource.address} belongs to a Network Load Balancer "
+                                    "is not known statically", path=f"{path}.forward.0")
+            elif kind == "network":
+                yield self.finding(
+                    resource,
+                    f"{resource.address} is a Network Load Balancer listener whose {path} forwards to "
+                    f"{len(groups)} weighted target groups. NLB weighted target groups are a recent API "
+                    "feature; older accounts and tools reported \"You cannot specify a target group weight on "
+                    "load balancers of type 'network'\". Check that your region supports it before relying on it.",
+                    path=f"{path}.forward.0",
+                    fix="If the API rejects it, forward to one target group per listener and shift traffic "
+                        "with ECS (blue/green) instead of weights.",
+                )
+
+
+RULES: list[Rule] = [
+    ForwardLimits(),
+    TargetGroupArnAndForwardDiffer(),
+    NetworkLoadBalancerWeightedForward(),
+]

@@ -1,5 +1,528 @@
-"""Group C, ids TFBG3xx: Lifecycle hooks (catalogue R-31..R-39)."""
+"""Group C, ids TFBG3xx: Lifecycle hooks (catalogue R-31..R-39).
 
+R-39 (TFBG309: what a Lambda hook function returns) needs the function's code, which a Terraform
+configuration does not contain; it is out of static scope and its id stays free.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable, Iterator
+
+from validator.findings import Finding, Severity
+from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.base import Rule
+from validator.rules.controller import controller_type, is_true
+from validator.rules.forwarding import LISTENER_RULES, LISTENERS, load_balancer_type
+from validator.rules.helpers import lb_type_of_arn
 
-RULES: list[Rule] = []
+SERVICE = ("aws_ecs_service",)
+HOOKS = "deployment_configuration.0.lifecycle_hook"
+LAMBDA, PAUSE = "AWS_LAMBDA", "PAUSE"
+TRAFFIC_SHIFT_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
+MANAGED_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
+ECS_DG = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
+HOOK_API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html"
+
+
+def lifecycle_hooks(service: Resource) -> list[tuple[str, Any]] | Unknown:
+    """(path, hook) for each lifecycle hook of a service, or Unknown when the set is not known."""
+    value = service.get(HOOKS)
+    if isinstance(value, (Ref, Unknown)):
+        return Unknown(f"lifecycle_hook blocks of {service.address}")
+    if is_absent(value):
+        return []
+    if not isinstance(value, list):
+        return Unknown(f"lifecycle_hook blocks of {service.address}")
+    return [(f"{HOOKS}.{index}", hook) for index, hook in enumerate(value)]
+
+
+def hook_type(hook: Any) -> str | Unknown:
+    """The hook's target_type; the API default is AWS_LAMBDA."""
+    if not isinstance(hook, dict):
+        return Unknown("lifecycle_hook")
+    value = hook.get("target_type")
+    if isinstance(value, (Ref, Unknown)):
+        return Unknown("target_type")
+    return LAMBDA if is_absent(value) else str(value)
+
+
+def known_hooks(service: Resource) -> tuple[list[tuple[str, dict, str]], bool]:
+    """Hooks whose dict and target_type are known, as (path, hook, type); and whether any is not."""
+    hooks = lifecycle_hooks(service)
+    if isinstance(hooks, Unknown):
+        return [], True
+    result, unknown = [], False
+    for path, hook in hooks:
+        kind = hook_type(hook)
+        if isinstance(kind, Unknown):
+            unknown = True
+        else:
+            result.append((path, hook, kind))
+    return result, unknown
+
+
+def strategy_of(service: Resource) -> str | Unknown:
+    """deployment_configuration.strategy; ROLLING when not set (the documented default)."""
+    value = service.get("deployment_configuration.0.strategy")
+    if isinstance(value, (Ref, Unknown)):
+        return Unknown(f"deployment_configuration.strategy of {service.address}")
+    return "ROLLING" if is_absent(value) else str(value)
+
+
+class TooManyHooks(Rule):
+    id = "TFBG301"
+    severity = Severity.ERROR
+    summary = "more than 10 Lambda hooks or more than 10 pause hooks on one service"
+    resource_types = SERVICE
+    source = ECS_DG + "pause-lifecycle-hooks.html"
+    LIMIT = 10
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks, unknown = known_hooks(resource)
+        reported = False
+        for kind in (LAMBDA, PAUSE):
+            of_kind = [path for path, _, hook_kind in hooks if hook_kind == kind]
+            if len(of_kind) > self.LIMIT:
+                reported = True
+                yield self.finding(
+                    resource,
+                    f"{resource.address} has {len(of_kind)} {kind} lifecycle hooks; ECS allows at most "
+                    f"{self.LIMIT} {kind} hooks per service. Merge hooks (one hook may list several "
+                    "lifecycle_stages) until at most 10 remain.",
+                    path=of_kind[self.LIMIT],
+                    fix='lifecycle_hook {\n  ...\n  lifecycle_stages = ["POST_SCALE_UP", "POST_TEST_TRAFFIC_SHIFT"]\n}',
+                )
+        if unknown and not reported:
+            yield self.unproven(resource, f"the lifecycle hooks of {resource.address} (their number or "
+                                "target_type) are not known statically", path="deployment_configuration.0")
+
+
+class PauseHookOnTrafficShift(Rule):
+    id = "TFBG302"
+    severity = Severity.ERROR
+    summary = "PAUSE hook on TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT"
+    resource_types = SERVICE
+    source = HOOK_API + "; " + ECS_DG + "troubleshooting-blue-green.html (\"Invalid lifecycle stage provided for Pause Hook\")"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks, _ = known_hooks(resource)
+        for path, hook, kind in hooks:
+            if kind != PAUSE:
+                continue
+            stages = hook.get("lifecycle_stages")
+            if isinstance(stages, (Ref, Unknown)):
+                yield self.unproven(resource, f"lifecycle_stages of the PAUSE hook {path} in {resource.address} "
+                                    "are not known statically", path=f"{path}.lifecycle_stages")
+                continue
+            bad = [stage for stage in stages or [] if stage in TRAFFIC_SHIFT_STAGES]
+            if bad:
+                yield self.finding(
+                    resource,
+                    f"{resource.address} has a PAUSE lifecycle hook on {', '.join(bad)}; pause hooks cannot "
+                    "run on TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (ECS: \"Invalid lifecycle stage "
+                    "provided for Pause Hook\"). Move the pause to POST_TEST_TRAFFIC_SHIFT or "
+                    "PRE_PRODUCTION_TRAFFIC_SHIFT.",
+                    path=f"{path}.lifecycle_stages",
+                    fix='lifecycle_stages = ["POST_TEST_TRAFFIC_SHIFT"]',
+                )
+        # Hooks that are not known statically are reported once, by TFBG301.
+
+
+class HookTimeoutConfiguration(Rule):
+    id = "TFBG303"
+    severity = Severity.ERROR
+    summary = "lifecycle hook timeout_in_minutes outside 1-20160 (PAUSE) / 1-1440 (AWS_LAMBDA), or an invalid action"
+    resource_types = SERVICE
+    source = ECS_DG + "pause-lifecycle-hooks.html; " + ECS_DG + "lambda-lifecycle-hooks.html"
+    MAXIMUM = {PAUSE: 20160, LAMBDA: 1440}
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks = lifecycle_hooks(resource)
+        if isinstance(hooks, Unknown):
+            return  # TFBG301 reports the unknown hook set once
+        for path, hook in hooks:
+            if not isinstance(hook, dict):
+                continue
+            config_path = f"{path}.timeout_configuration.0"
+            minutes = resource.get(f"{config_path}.timeout_in_minutes")
+            action = resource.get(f"{config_path}.action")
+            kind = hook_type(hook)
+            if isinstance(minutes, (Ref, Unknown)) or isinstance(action, (Ref, Unknown)):
+                yield self.unproven(resource, f"timeout_configuration of {path} in {resource.address} is not "
+                                    "known statically", path=config_path)
+            if not is_absent(minutes) and not isinstance(minutes, (Ref, Unknown)):
+                number = to_number(minutes)
+                if isinstance(kind, Unknown):
+                    if number is None or not (1 <= number <= self.MAXIMUM[LAMBDA]):
+                        yield self.unproven(resource, f"the target_type of {path} in {resource.address} is not "
+                                            f"known, and timeout_in_minutes = {minutes} is valid only for one kind",
+                                            path=f"{config_path}.timeout_in_minutes")
+                else:
+                    maximum = self.MAXIMUM.get(kind, self.MAXIMUM[LAMBDA])
+                    if number is None or not (1 <= number <= maximum) or number != int(number):
+                        yield self.finding(
+                            resource,
+                            f"{resource.address} {kind} hook timeout_in_minutes = {minutes}; {_article(kind)} {kind} hook "
+                            f"times out after 1 to {maximum} minutes. Set timeout_in_minutes in that range.",
+                            path=f"{config_path}.timeout_in_minutes",
+                            fix=f"timeout_in_minutes = {min(maximum, 60)}",
+                        )
+            if not is_absent(action) and not isinstance(action, (Ref, Unknown)) and action not in ("ROLLBACK", "CONTINUE"):
+                yield self.finding(
+                    resource,
+                    f"{resource.address} hook timeout_configuration.action = {action!r}; ECS accepts ROLLBACK "
+                    "or CONTINUE. Use one of them.",
+                    path=f"{config_path}.action",
+                    fix='action = "ROLLBACK"',
+                )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+class LambdaHookMissingTarget(Rule):
+    id = "TFBG304"
+    severity = Severity.ERROR
+    summary = "AWS_LAMBDA lifecycle hook without hook_target_arn or role_arn"
+    resource_types = SERVICE
+    source = HOOK_API + " (\"You must provide this parameter when configuring an AWS_LAMBDA lifecycle hook\"); PR #48128"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks, _ = known_hooks(resource)
+        for path, hook, kind in hooks:
+            if kind != LAMBDA:
+                continue
+            missing = [name for name in ("hook_target_arn", "role_arn") if is_absent(hook.get(name))]
+            if missing:
+                yield self.finding(
+                    resource,
+                    f"{resource.address} has an AWS_LAMBDA lifecycle hook without {' and '.join(missing)}; ECS "
+                    "needs the Lambda function ARN and the role it assumes to invoke it. Set both (or make the "
+                    "hook target_type = \"PAUSE\").",
+                    path=path,
+                    fix="hook_target_arn = aws_lambda_function.hook.arn\nrole_arn        = aws_iam_role.ecs_hook.arn",
+                )
+
+
+class PauseHookWithLambdaSettings(Rule):
+    id = "TFBG305"
+    severity = Severity.WARNING
+    summary = "PAUSE hook with hook_target_arn, role_arn or hook_details (ignored)"
+    resource_types = SERVICE
+    source = HOOK_API + "; " + ECS_DG + "pause-lifecycle-hooks.html"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks, _ = known_hooks(resource)
+        for path, hook, kind in hooks:
+            if kind != PAUSE:
+                continue
+            present = [name for name in ("hook_target_arn", "role_arn", "hook_details") if not is_absent(hook.get(name))]
+            if present:
+                yield self.finding(
+                    resource,
+                    f"{resource.address} has a PAUSE lifecycle hook that sets {', '.join(present)}; pause hooks "
+                    "invoke nothing, so ECS ignores them. Remove them, or use target_type = \"AWS_LAMBDA\" if a "
+                    "function should run.",
+                    path=f"{path}.{present[0]}",
+                    fix=f"Delete {', '.join(present)} from the PAUSE hook.",
+                )
+
+
+class PauseHookBlocksApply(Rule):
+    id = "TFBG306"
+    severity = Severity.WARNING
+    summary = "PAUSE hook with wait_for_steady_state = true: apply blocks until someone continues the deployment"
+    resource_types = SERVICE
+    source = ECS_DG + "pause-lifecycle-hooks.html; kayac/ecspresso PR #1068 [reported]; service.go waiter [inferred]"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks, unknown = known_hooks(resource)
+        pauses = [(path, hook) for path, hook, kind in hooks if kind == PAUSE]
+        wait = is_true(resource.get("wait_for_steady_state"))
+        if wait is False:
+            return
+        if not pauses:
+            if unknown and wait:
+                yield self.unproven(resource, f"whether {resource.address} has PAUSE hooks is not known statically "
+                                    "(with wait_for_steady_state = true they would block the apply)",
+                                    path="wait_for_steady_state")
+            return
+        if wait is None:
+            yield self.unproven(resource, f"{resource.address} has PAUSE hooks and wait_for_steady_state is not "
+                                "known statically", path="wait_for_steady_state")
+            return
+        stages = sorted({stage for _, hook in pauses for stage in (hook.get("lifecycle_stages") or [])
+                         if isinstance(stage, str)})
+        yield self.finding(
+            resource,
+            f"{resource.address} has wait_for_steady_state = true and PAUSE lifecycle hooks "
+            f"({', '.join(stages) or 'stages unknown'}): terraform apply waits until someone calls "
+            "ContinueServiceDeployment or the hook times out (default 1440 minutes), and then fails on "
+            "timeouts.update. Set wait_for_steady_state = false, or continue deployments from a pipeline step "
+            "outside Terraform.",
+            path="wait_for_steady_state",
+            fix="wait_for_steady_state = false",
+        )
+
+
+# ----- R-37: estimated deployment time vs timeouts.update -------------------------------------------
+
+DEFAULT_UPDATE_TIMEOUT_MINUTES = 20  # service.go: schema.DefaultTimeout(20 * time.Minute)
+NLB_DELAY_MINUTES = 10  # ECS DG nlb-resources-for-blue-green.html: per TEST_/PRODUCTION_TRAFFIC_SHIFT
+LINEAR_DEFAULTS = (10.0, 6)  # API_LinearConfiguration: stepPercent, stepBakeTimeInMinutes
+CANARY_DEFAULTS = (5.0, 10)  # API_CanaryConfiguration: canaryPercent, canaryBakeTimeInMinutes
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|m|s|ms|us|µs|ns)")
+_UNIT_MINUTES = {"h": Fraction(60), "m": Fraction(1), "s": Fraction(1, 60), "ms": Fraction(1, 60_000),
+                 "us": Fraction(1, 60_000_000), "µs": Fraction(1, 60_000_000), "ns": Fraction(1, 60_000_000_000)}
+
+
+def duration_minutes(text: str) -> Fraction | None:
+    """Minutes in a Go duration string as Terraform timeouts take it ("60m", "1h30m", "90s"); None if invalid."""
+    text = text.strip()
+    if not text or text == "0":
+        return Fraction(0) if text == "0" else None
+    position, total = 0, Fraction(0)
+    for match in _DURATION_PART.finditer(text):
+        if match.start() != position:
+            return None
+        total += Fraction(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+        position = match.end()
+    return total if position == len(text) else None
+
+
+@dataclass
+class Estimate:
+    """A lower bound of one deployment's duration, with each term explained."""
+
+    terms: list[tuple[Fraction, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # inputs that could only make it longer
+
+    def add(self, minutes: Fraction | int | float, why: str) -> None:
+        self.terms.append((Fraction(str(minutes)) if isinstance(minutes, float) else Fraction(minutes), why))
+
+    @property
+    def minutes(self) -> Fraction:
+        return sum((minutes for minutes, _ in self.terms), Fraction(0))
+
+    def arithmetic(self) -> str:
+        shown = " + ".join(f"{_fmt(minutes)} ({why})" for minutes, why in self.terms) or "0"
+        return f"{shown} = {_fmt(self.minutes)} min"
+
+
+def _fmt(value: Fraction) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
+
+
+def _minutes_value(value: Any, default: int | None, name: str, estimate: Estimate) -> Fraction:
+    if isinstance(value, (Ref, Unknown)):
+        estimate.unknown.append(name)
+        return Fraction(0)
+    number = to_number(value)
+    if number is None:
+        return Fraction(default or 0)
+    return Fraction(str(number))
+
+
+def estimate_deployment(strategy: str, config: dict, nlb: bool | None) -> Estimate:
+    """Lower bound of a deployment's duration, per catalogue R-37.
+
+    bake_time_in_minutes + (LINEAR: (ceil(100 / step_percent) - 1) x step_bake_time_in_minutes, since the
+    step bake is not applied after traffic reaches 100%) or (CANARY: canary_bake_time_in_minutes)
+    + with an NLB, 10 minutes per TEST_TRAFFIC_SHIFT and per PRODUCTION_TRAFFIC_SHIFT (which recurs once per
+    traffic step). Hook waits, scale-up and health checks only add to it.
+    """
+    estimate = Estimate()
+    bake = config.get("bake_time_in_minutes")
+    if is_absent(bake):
+        estimate.add(0, "bake_time_in_minutes not set")
+    else:
+        estimate.add(_minutes_value(bake, 0, "bake_time_in_minutes", estimate), "bake_time_in_minutes")
+    production_shifts = 1
+    if strategy == "LINEAR":
+        linear = _first(config.get("linear_configuration"))
+        step_value = linear.get("step_percent") if isinstance(linear, dict) else None
+        bake_value = linear.get("step_bake_time_in_minutes") if isinstance(linear, dict) else None
+        if isinstance(step_value, (Ref, Unknown)):
+            estimate.unknown.append("step_percent")
+            step = None
+        else:
+            step = to_number(step_value) if not is_absent(step_value) else LINEAR_DEFAULTS[0]
+        step_bake = _minutes_value(bake_value, LINEAR_DEFAULTS[1], "step_bake_time_in_minutes", estimate)
+        if step and step > 0:
+            steps = math.ceil(Fraction(100) / Fraction(str(step)))
+            production_shifts = steps
+            defaults = "" if isinstance(linear, dict) else ", API defaults"
+            estimate.add(
+                (steps - 1) * step_bake,
+                f"LINEAR: (ceil(100/{step:g}) - 1) = {steps - 1} steps x step_bake_time_in_minutes "
+                f"{_fmt(step_bake)}{defaults}",
+            )
+    elif strategy == "CANARY":
+        canary = _first(config.get("canary_configuration"))
+        percent_value = canary.get("canary_percent") if isinstance(canary, dict) else None
+        bake_value = canary.get("canary_bake_time_in_minutes") if isinstance(canary, dict) else None
+        percent = to_number(percent_value) if not is_absent(percent_value) else CANARY_DEFAULTS[0]
+        production_shifts = 1 if percent is not None and percent >= 100 else 2
+        canary_bake = _minutes_value(bake_value, CANARY_DEFAULTS[1], "canary_bake_time_in_minutes", estimate)
+        defaults = "" if isinstance(canary, dict) else ", API default"
+        estimate.add(canary_bake, f"CANARY: canary_bake_time_in_minutes{defaults}")
+    if nlb:
+        estimate.add(
+            NLB_DELAY_MINUTES * (1 + production_shifts),
+            f"NLB: 10 min x (1 TEST_TRAFFIC_SHIFT + {production_shifts} PRODUCTION_TRAFFIC_SHIFT)",
+        )
+    return estimate
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else None
+
+
+def uses_network_load_balancer(service: Resource, model: Model) -> bool | None:
+    """Does the service's B/G traffic go through an NLB listener? None when that cannot be known."""
+    load_balancers = service.get("load_balancer")
+    if isinstance(load_balancers, (Ref, Unknown)):
+        return None
+    verdicts = []
+    for lb in load_balancers or []:
+        advanced = _first(lb.get("advanced_configuration")) if isinstance(lb, dict) else None
+        if not isinstance(advanced, dict):
+            continue
+        rule = advanced.get("production_listener_rule")
+        verdicts.append(_listener_is_nlb(rule, model))
+    if True in verdicts:
+        return True
+    if None in verdicts:
+        return None
+    return False
+
+
+def _listener_is_nlb(value: Any, model: Model) -> bool | None:
+    """production_listener_rule names a listener rule (ALB) or a listener (NLB or ALB)."""
+    if isinstance(value, str) and lb_type_of_arn(value):
+        return lb_type_of_arn(value) == "network"
+    target = model.resolve(value)
+    if isinstance(target, Resource):
+        if target.type in LISTENER_RULES:
+            return False  # only ALB listeners have rules
+        if target.type in LISTENERS:
+            kind = load_balancer_type(target, model)
+            return None if isinstance(kind, Unknown) else kind == "network"
+    return None
+
+
+def update_timeout(service: Resource) -> tuple[Fraction | Unknown | None, str]:
+    """(minutes, path) of timeouts.update; the provider default when not set. None when unreadable."""
+    timeouts = service.get("timeouts")
+    if isinstance(timeouts, list):  # HCL shape: a block list
+        path, value = "timeouts.0.update", service.get("timeouts.0.update")
+    else:  # plan JSON shape of the SDK's timeouts block: an object
+        path, value = "timeouts.update", service.get("timeouts.update")
+    if isinstance(value, (Ref, Unknown)):
+        return Unknown("timeouts.update"), path
+    if is_absent(value):
+        return Fraction(DEFAULT_UPDATE_TIMEOUT_MINUTES), ""
+    return duration_minutes(str(value)), path
+
+
+class DeploymentOutlastsUpdateTimeout(Rule):
+    id = "TFBG307"
+    severity = Severity.WARNING
+    summary = "wait_for_steady_state = true and the deployment takes at least as long as timeouts.update"
+    resource_types = SERVICE
+    source = (
+        "internal/service/ecs/service.go (timeouts 20m; waiter waits for SUCCESSFUL); ECS DG "
+        "blue-green-deployment-how-it-works.html, nlb-resources-for-blue-green.html; API_LinearConfiguration, "
+        "API_CanaryConfiguration defaults [inferred arithmetic]"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        wait = is_true(resource.get("wait_for_steady_state"))
+        if wait is False:
+            return
+        strategy = strategy_of(resource)
+        if isinstance(strategy, Unknown):
+            if wait:
+                yield self.unproven(resource, f"the deployment strategy of {resource.address} is not known "
+                                    "statically (deployment time vs timeouts.update)", path="wait_for_steady_state")
+            return
+        if strategy not in MANAGED_STRATEGIES or controller_type(resource) != "ECS":
+            return
+        config = _first(resource.get("deployment_configuration")) or {}
+        nlb = uses_network_load_balancer(resource, model)
+        estimate = estimate_deployment(strategy, config, nlb)
+        timeout, timeout_path = update_timeout(resource)
+        if timeout is None:
+            return  # not a valid duration: Terraform rejects it itself
+        if isinstance(timeout, Unknown):
+            if wait:
+                yield self.unproven(resource, f"timeouts.update of {resource.address} is not known statically "
+                                    f"(estimated deployment: at least {estimate.arithmetic()})", path=timeout_path)
+            return
+        shown_timeout = (f"timeouts.update {_fmt(timeout)} min" if timeout_path
+                         else f"timeouts.update {DEFAULT_UPDATE_TIMEOUT_MINUTES} min (provider default)")
+        if estimate.minutes >= timeout:
+            if wait is None:
+                yield self.unproven(resource, f"wait_for_steady_state of {resource.address} is not known; the "
+                                    f"deployment takes at least {estimate.arithmetic()} >= {shown_timeout}",
+                                    path="wait_for_steady_state")
+                return
+            needed = math.ceil(estimate.minutes * Fraction(3, 2) / 10) * 10
+            yield self.finding(
+                resource,
+                f"{resource.address} waits for steady state, but a {strategy} deployment takes at least "
+                f"{estimate.arithmetic()} (plus scale-up, health checks and hook waits), which is >= "
+                f"{shown_timeout}: terraform apply would time out while ECS is still deploying. Raise "
+                f"timeouts.update (e.g. to {needed}m) or shorten the bake times.",
+                path=timeout_path or "wait_for_steady_state",
+                fix=f'timeouts {{\n  update = "{needed}m"\n}}',
+            )
+        elif wait and (nlb is None or estimate.unknown):
+            missing = list(estimate.unknown) + (["whether the listener is an NLB (+10 min per traffic shift)"]
+                                                if nlb is None else [])
+            yield self.unproven(resource, f"{resource.address}: the deployment takes at least "
+                                f"{estimate.arithmetic()} < {shown_timeout}, but {', '.join(missing)} "
+                                "is not known statically", path=timeout_path or "wait_for_steady_state")
+
+
+class PreProductionTrafficShiftStage(Rule):
+    id = "TFBG308"
+    severity = Severity.INFO
+    summary = "lifecycle_stages contains PRE_PRODUCTION_TRAFFIC_SHIFT: check that the pinned provider accepts it"
+    resource_types = SERVICE
+    source = HOOK_API + " (enum) vs provider doc website/docs/r/ecs_service.html.markdown (stage list)"
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        hooks = lifecycle_hooks(resource)
+        if isinstance(hooks, Unknown):
+            return
+        for path, hook in hooks:
+            stages = hook.get("lifecycle_stages") if isinstance(hook, dict) else None
+            if isinstance(stages, list) and "PRE_PRODUCTION_TRAFFIC_SHIFT" in stages:
+                yield self.finding(
+                    resource,
+                    f"{resource.address} has a lifecycle hook on PRE_PRODUCTION_TRAFFIC_SHIFT. The ECS API "
+                    "accepts this stage, but the provider documentation does not list it and the provider "
+                    "validates stages against the AWS SDK compiled into it: run terraform plan with your "
+                    "pinned hashicorp/aws version to confirm it is accepted.",
+                    path=f"{path}.lifecycle_stages",
+                    fix="If the provider rejects it, use POST_TEST_TRAFFIC_SHIFT or upgrade hashicorp/aws.",
+                )
+
+
+RULES: list[Rule] = [
+    TooManyHooks(),
+    PauseHookOnTrafficShift(),
+    HookTimeoutConfiguration(),
+    LambdaHookMissingTarget(),
+    PauseHookWithLambdaSettings(),
+    PauseHookBlocksApply(),
+    DeploymentOutlastsUpdateTimeout(),
+    PreProductionTrafficShiftStage(),
+]
