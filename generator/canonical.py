@@ -1,0 +1,45 @@
+"""The canonical renders committed under modules/: name -> answers.
+
+Regenerate them with `python -m generator.regen_modules` after changing a template (a test fails until
+modules/ equals a fresh render)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CANONICAL: dict[str, dict[str, Any]] = {
+    "bluegreen-alb-hook": {
+        "strategy": "blue-green",
+        "bake_time_in_minutes": 10,
+        "load_balancer": "alb",
+        "test_traffic": "listener",
+        "hooks": ["POST_TEST_TRAFFIC_SHIFT"],
+        "alarm_rollback": True,
+        "circuit_breaker": True,
+    },
+    "linear-alb": {
+        "strategy": "linear",
+        "step_percent": 20.0,
+        "step_bake_time_in_minutes": 5,
+        "bake_time_in_minutes": 10,
+        "load_balancer": "alb",
+        "test_traffic": "header",
+    },
+    "canary-alb": {
+        "strategy": "canary",
+        "canary_percent": 10.0,
+        "canary_bake_time_in_minutes": 15,
+        "bake_time_in_minutes": 10,
+        "load_balancer": "alb",
+        "test_traffic": "listener",
+        "least_privilege": True,
+    },
+    "bluegreen-nlb": {
+        "strategy": "blue-green",
+        "bake_time_in_minutes": 5,
+        "load_balancer": "nlb",
+        "test_traffic": "listener",
+        "production_listener_port": 80,
+        "test_listener_port": 8080,
+    },
+}

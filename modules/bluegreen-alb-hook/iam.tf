@@ -1,0 +1,50 @@
+data "aws_partition" "current" {}
+
+# ECS assumes both roles below. AWS documents the trust as the service principal alone; a condition
+# ECS does not supply when it assumes the role would make the role unusable.
+data "aws_iam_policy_document" "ecs_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs.amazonaws.com"]
+    }
+  }
+}
+
+# Infrastructure role (load_balancer.advanced_configuration.role_arn): ECS uses it to register tasks in
+# the target groups and to move traffic between them.
+resource "aws_iam_role" "infrastructure" {
+  name               = "${var.name}-ecs-infrastructure"
+  assume_role_policy = data.aws_iam_policy_document.ecs_assume.json
+  tags               = var.tags
+}
+
+# The AWS managed policy for this role (no "service-role/" path); AWS revises it as ECS's needs change.
+resource "aws_iam_role_policy_attachment" "infrastructure" {
+  role       = aws_iam_role.infrastructure.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+}
+
+# Hook role (lifecycle_hook.role_arn): ECS uses it to invoke this module's hook functions, and nothing else.
+resource "aws_iam_role" "hook_invoke" {
+  name               = "${var.name}-ecs-hook-invoke"
+  assume_role_policy = data.aws_iam_policy_document.ecs_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "hook_invoke" {
+  statement {
+    actions = ["lambda:InvokeFunction"]
+    resources = [
+      aws_lambda_function.post_test_traffic_shift.arn,
+    ]
+  }
+}
+
+resource "aws_iam_role_policy" "hook_invoke" {
+  name   = "invoke-own-hook-functions"
+  role   = aws_iam_role.hook_invoke.id
+  policy = data.aws_iam_policy_document.hook_invoke.json
+}

@@ -1,0 +1,288 @@
+variable "name" {
+  description = "Name of the ECS service; also the prefix of the target groups, roles and hook functions."
+  type        = string
+  default     = "bluegreen-alb-hook"
+
+  validation {
+    condition     = length(var.name) <= 26 && can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.name))
+    error_message = "The name must be 1-26 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen (target group names \"<name>-green\" are limited to 32 characters)."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ARN of the ECS cluster that runs the service."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:ecs:[^:]*:[0-9]*:cluster/", var.cluster_arn))
+    error_message = "The cluster_arn must be an ARN starting with arn:<partition>:ecs:<region>:<account>:cluster/."
+  }
+}
+
+variable "task_definition_arn" {
+  description = "ARN of the task definition to deploy (network mode awsvpc). Changing it starts a deployment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:ecs:[^:]*:[0-9]*:task-definition/", var.task_definition_arn))
+    error_message = "The task_definition_arn must be an ARN starting with arn:<partition>:ecs:<region>:<account>:task-definition/."
+  }
+}
+
+variable "container_name" {
+  description = "Container in the task definition that receives the traffic."
+  type        = string
+  default     = "app"
+}
+
+variable "container_port" {
+  description = "Port of that container; the target groups use it too."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.container_port >= 1 && var.container_port <= 65535
+    error_message = "The container_port must be from 1 to 65535."
+  }
+}
+
+variable "desired_count" {
+  description = "Number of tasks. During a deployment ECS runs this many tasks of each revision."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.desired_count >= 0 && floor(var.desired_count) == var.desired_count
+    error_message = "The desired_count must be a whole number of 0 or more."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC of the load balancer and of the tasks; both target groups are created in it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-", var.vpc_id))
+    error_message = "The vpc_id must be a VPC id (vpc-...)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Subnets for the tasks (awsvpc)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0
+    error_message = "Give at least one subnet."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups for the tasks; they must admit the load balancer on container_port."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) > 0
+    error_message = "Give at least one security group."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Give the Fargate tasks public IP addresses."
+  type        = bool
+  default     = false
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds ECS ignores failing load balancer health checks after a task starts."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647
+    error_message = "The health_check_grace_period_seconds must be 0 or more."
+  }
+}
+
+variable "bake_time_in_minutes" {
+  description = "Minutes both revisions keep running after all production traffic has moved, before the old one is stopped; a rollback in this window is instant."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bake_time_in_minutes >= 0 && var.bake_time_in_minutes <= 1440 && floor(var.bake_time_in_minutes) == var.bake_time_in_minutes
+    error_message = "The bake_time_in_minutes must be a whole number of minutes from 0 to 1440."
+  }
+}
+
+variable "production_listener_arn" {
+  description = "ARN of the ALB listener that carries production traffic; the module adds its rule to it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:elasticloadbalancing:[^:]*:[0-9]*:listener/app/", var.production_listener_arn))
+    error_message = "The production_listener_arn must be an ARN starting with arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/."
+  }
+}
+
+variable "test_listener_arn" {
+  description = "ARN of the ALB test listener (another port of the same load balancer); the module adds the test rule to it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:elasticloadbalancing:[^:]*:[0-9]*:listener/app/", var.test_listener_arn))
+    error_message = "The test_listener_arn must be an ARN starting with arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/."
+  }
+}
+
+variable "listener_rule_priority" {
+  description = "Priority of the production listener rule (the test rule uses the same number on the test listener)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.listener_rule_priority >= 1 && var.listener_rule_priority <= 50000
+    error_message = "The listener_rule_priority must be from 1 to 50000."
+  }
+}
+
+variable "path_patterns" {
+  description = "Path patterns the listener rules match."
+  type        = list(string)
+  default     = ["/*"]
+
+  validation {
+    condition     = length(var.path_patterns) > 0
+    error_message = "Give at least one path pattern."
+  }
+}
+
+variable "host_headers" {
+  description = "Host names the listener rules also match (empty: any host)."
+  type        = list(string)
+  default     = []
+}
+
+variable "health_check_path" {
+  description = "Path of the target groups' HTTP health check."
+  type        = string
+  default     = "/"
+}
+
+variable "health_check_matcher" {
+  description = "HTTP codes a healthy target returns."
+  type        = string
+  default     = "200"
+}
+
+variable "deregistration_delay" {
+  description = "Seconds a target group drains connections of a deregistered task."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600
+    error_message = "The deregistration_delay must be from 0 to 3600."
+  }
+}
+
+variable "alarm_names" {
+  description = "CloudWatch alarms that roll a deployment back when they go into ALARM (the hook functions check them too)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.alarm_names) > 0
+    error_message = "Give at least one alarm name."
+  }
+}
+
+variable "hook_warmup_seconds" {
+  description = "Seconds each hook holds the deployment before it starts checking."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.hook_warmup_seconds >= 0
+    error_message = "The hook_warmup_seconds must be 0 or more."
+  }
+}
+
+variable "hook_health_check_url" {
+  description = "URL the hooks request (for example the test listener's URL); empty: no HTTP check. The functions must be able to reach it (see hook_subnet_ids)."
+  type        = string
+  default     = ""
+}
+
+variable "hook_health_check_expected_status" {
+  description = "HTTP status the health check URL must answer."
+  type        = string
+  default     = "200"
+}
+
+variable "hook_check_timeout_seconds" {
+  description = "Seconds a hook keeps checking before it fails the deployment (which rolls it back)."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.hook_check_timeout_seconds > 0
+    error_message = "The hook_check_timeout_seconds must be more than 0."
+  }
+}
+
+variable "hook_poll_interval_seconds" {
+  description = "Seconds ECS waits before invoking a hook again while it answers IN_PROGRESS (callBackDelay)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.hook_poll_interval_seconds > 0
+    error_message = "The hook_poll_interval_seconds must be more than 0."
+  }
+}
+
+variable "hook_details" {
+  description = "Optional JSON object per lifecycle stage, passed to that hook as hookDetails; its lower-case keys override the settings above for that hook (e.g. {\"warmup_seconds\": 60})."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for stage, details in var.hook_details : contains(["POST_TEST_TRAFFIC_SHIFT"], stage) && can(jsondecode(details))])
+    error_message = "The hook_details keys must be hooked stages (POST_TEST_TRAFFIC_SHIFT) and the values JSON."
+  }
+}
+
+variable "hook_subnet_ids" {
+  description = "Subnets to run the hook functions in; needed only when the health check URL is reachable only from inside the VPC (an internal load balancer). Empty: the functions run outside the VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "hook_security_group_ids" {
+  description = "Security groups of the hook functions when they run in the VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "hook_log_retention_days" {
+  description = "Days CloudWatch Logs keeps the hook functions' logs."
+  type        = number
+  default     = 30
+}
+
+variable "deployment_timeout_margin_minutes" {
+  description = "Minutes added to the bake, hook and NLB times for scale-up, health checks and draining; the sum is the create/update timeout Terraform waits for a deployment."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deployment_timeout_margin_minutes >= 10
+    error_message = "The deployment_timeout_margin_minutes must be 10 or more."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,39 @@
+output "service_id" {
+  description = "ARN of the ECS service."
+  value       = aws_ecs_service.this.id
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "blue_target_group_arn" {
+  description = "Target group that serves production traffic at first."
+  value       = aws_lb_target_group.blue.arn
+}
+
+output "green_target_group_arn" {
+  description = "Alternate target group the first deployment moves traffic to."
+  value       = aws_lb_target_group.green.arn
+}
+
+output "production_listener_rule_arn" {
+  description = "Production listener rule (ECS rewrites its weights)."
+  value       = aws_lb_listener_rule.production.arn
+}
+
+output "test_listener_rule_arn" {
+  description = "Test listener rule (forwards to the revision being deployed)."
+  value       = aws_lb_listener_rule.test.arn
+}
+
+output "infrastructure_role_arn" {
+  description = "Role ECS assumes to shift traffic on the load balancer."
+  value       = aws_iam_role.infrastructure.arn
+}
+
+output "deployment_timeout" {
+  description = "Create/update timeout of the service, derived from the bake, hook and NLB times."
+  value       = local.deployment_timeout
+}

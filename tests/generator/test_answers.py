@@ -1,0 +1,88 @@
+"""Answer validation: the ranges of the ECS API, names that fit AWS limits, combinations."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.answers import DEFAULTS, LIFECYCLE_STAGES, build
+from generator.errors import UserError
+
+
+def test_defaults_are_blue_green_on_alb_with_a_test_listener():
+    assert (DEFAULTS.strategy, DEFAULTS.load_balancer, DEFAULTS.test_traffic) == ("blue-green", "alb", "listener")
+    assert build({}) == DEFAULTS
+
+
+@pytest.mark.parametrize("value", [3.0, 3.1, 33.3, 99.9, 100, "12.5"])
+def test_step_percent_accepts_tenths_from_3_to_100(value):
+    assert build({"step_percent": value}).step_percent == float(value)
+
+
+@pytest.mark.parametrize("value", [2.9, 100.1, 3.05, 0, -5])
+def test_step_percent_rejects(value):
+    with pytest.raises(UserError, match="step_percent"):
+        build({"step_percent": value})
+
+
+@pytest.mark.parametrize("value", [0.1, 0.5, 100.0])
+def test_canary_percent_accepts(value):
+    assert build({"canary_percent": value}).canary_percent == value
+
+
+@pytest.mark.parametrize("value", [0.0, 0.05, 100.01, True])
+def test_canary_percent_rejects(value):
+    with pytest.raises(UserError, match="canary_percent"):
+        build({"canary_percent": value})
+
+
+@pytest.mark.parametrize("key", ["bake_time_in_minutes", "step_bake_time_in_minutes", "canary_bake_time_in_minutes"])
+def test_bake_times_are_whole_minutes_from_0_to_1440(key):
+    assert getattr(build({key: 0}), key) == 0
+    assert getattr(build({key: 1440}), key) == 1440
+    for bad in (-1, 1441, 2.5, "soon"):
+        with pytest.raises(UserError, match=key):
+            build({key: bad})
+
+
+@pytest.mark.parametrize("spelling", ["blue-green", "BLUE_GREEN", "Blue_Green", "bluegreen"])
+def test_strategy_spellings(spelling):
+    assert build({"strategy": spelling}).ecs_strategy == "BLUE_GREEN"
+
+
+def test_hooks_are_normalised_deduplicated_and_ordered_like_a_deployment():
+    answers = build({"hooks": "post-production-traffic-shift, pre_scale_up,PRE_SCALE_UP"})
+    assert answers.hooks == ("PRE_SCALE_UP", "POST_PRODUCTION_TRAFFIC_SHIFT")
+    assert build({"hooks": list(LIFECYCLE_STAGES)}).hooks == LIFECYCLE_STAGES
+
+
+@pytest.mark.parametrize("name", ["a", "svc", "my-service-2", "a" * 26])
+def test_valid_names(name):
+    assert build({"name": name}).name == name
+
+
+@pytest.mark.parametrize("name", ["", "A", "my_service", "-svc", "svc-", "a--b", "9lives", "a" * 27, "svc.x"])
+def test_invalid_names(name):
+    with pytest.raises(UserError, match="name"):
+        build({"name": name})
+
+
+def test_nlb_cannot_route_test_traffic_by_header():
+    with pytest.raises(UserError, match="not possible with an NLB"):
+        build({"load_balancer": "nlb", "test_traffic": "header"})
+
+
+def test_nlb_listeners_need_two_ports():
+    with pytest.raises(UserError, match="port other than"):
+        build({"load_balancer": "nlb", "production_listener_port": 80, "test_listener_port": 80})
+    assert build({"load_balancer": "nlb", "test_traffic": "none", "production_listener_port": 80, "test_listener_port": 80})
+
+
+def test_at_least_one_rollback_safety_net():
+    with pytest.raises(UserError, match="rollback safety net"):
+        build({"circuit_breaker": False, "alarm_rollback": False})
+    assert build({"circuit_breaker": False, "alarm_rollback": True}).alarm_rollback
+
+
+def test_unknown_answer_is_named():
+    with pytest.raises(UserError, match="'colour': unknown answer"):
+        build({"colour": "blue"})

@@ -1,0 +1,51 @@
+"""The answer sets the generator tests render: every strategy x route x hooks, plus extras."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+STRATEGIES = ("blue-green", "linear", "canary")
+# (load balancer, test traffic)
+ROUTES = (("alb", "listener"), ("alb", "header"), ("alb", "none"), ("nlb", "listener"), ("nlb", "none"))
+HOOKS = ["POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"]
+
+
+def _label(strategy: str, lb: str, test: str, hooks: bool) -> str:
+    return f"{strategy.split('-')[0][:2]}-{lb}-{test[:3]}-{'hooks' if hooks else 'plain'}"
+
+
+def matrix() -> dict[str, dict[str, Any]]:
+    """label -> answers (label doubles as the module name, so it obeys the name rule)."""
+    variants: dict[str, dict[str, Any]] = {}
+    for strategy, (lb, test), hooks in itertools.product(STRATEGIES, ROUTES, (False, True)):
+        label = _label(strategy, lb, test, hooks)
+        variants[label] = {
+            "name": label,
+            "strategy": strategy,
+            "load_balancer": lb,
+            "test_traffic": test,
+            "hooks": HOOKS if hooks else [],
+            "alarm_rollback": hooks,
+        }
+    extras = {
+        "lp-li-alb-lis-hooks": {"strategy": "linear", "test_traffic": "listener", "hooks": HOOKS, "least_privilege": True},
+        "lp-bl-alb-hea": {"strategy": "blue-green", "test_traffic": "header", "least_privilege": True},
+        "lp-bl-alb-non": {"strategy": "blue-green", "test_traffic": "none", "least_privilege": True},
+        "lp-ca-nlb-lis-hooks": {"strategy": "canary", "load_balancer": "nlb", "hooks": HOOKS, "least_privilege": True, "alarm_rollback": True},
+        "lp-bl-nlb-non": {"strategy": "blue-green", "load_balancer": "nlb", "test_traffic": "none", "least_privilege": True},
+        "ec2-ca-alb-non": {"strategy": "canary", "test_traffic": "none", "launch_type": "EC2"},
+        "ec2-bl-nlb-lis-hooks": {"load_balancer": "nlb", "launch_type": "EC2", "hooks": ["PRE_SCALE_UP"]},
+        "alarms-only-li-alb": {"strategy": "linear", "alarm_rollback": True, "circuit_breaker": False},
+        "all-stages-ca-alb-hea": {
+            "strategy": "canary",
+            "test_traffic": "header",
+            "hooks": ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+                      "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT",
+                      "POST_PRODUCTION_TRAFFIC_SHIFT"],
+            "alarm_rollback": True,
+        },
+    }
+    for label, answers in extras.items():
+        variants[label] = {"name": label, **answers}
+    return variants
