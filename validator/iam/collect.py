@@ -200,6 +200,10 @@ class IamIndex:
                 if isinstance(arn, str):
                     return self.attached_policy(Attachment(arn, attachment.origin))
             return Policy(label, attachment.origin, unknown=f"{value} is not known before apply")
+        if isinstance(value, Unknown):
+            literal = managed.templated_arn(value.why)
+            if literal is not None:
+                return self.attached_policy(Attachment(literal, attachment.origin))
         return Policy(label, attachment.origin, unknown=f"the policy ARN is {value}")
 
     # -- per role -----------------------------------------------------------------------------------

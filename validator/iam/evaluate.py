@@ -80,7 +80,9 @@ _ID_IS_ARN = {
     "aws_iam_policy",
     "aws_sns_topic",
 }
-_REFERENCE_EXPRESSION = re.compile(r"^(var|local|module|data)\.[A-Za-z0-9_\-.\[\]\"]+$")
+# An Unknown whose text is a bare reference (`var.listener_arn`, or the loader's "var.x has no value"):
+# two such values with the same text are the same value.
+_REFERENCE_EXPRESSION = re.compile(r"^(var|local|module|data)\.[A-Za-z0-9_\-.\[\]\"]+( has no value)?$")
 
 
 def _resource_type(address: str) -> str:
@@ -98,6 +100,11 @@ def normalise_ref(ref: Ref) -> tuple[str, str]:
     if attribute == "id" and _resource_type(ref.address) in _ID_IS_ARN:
         attribute = "arn"
     return ref.address, attribute
+
+
+def _is_data(address: str) -> bool:
+    # A data source may read the very object a managed resource (or another data source) creates.
+    return address.startswith("data.") or ".data." in address
 
 
 def _strip_index(address: str) -> str:
@@ -174,7 +181,8 @@ def _match_resource(element: Leaf, target: Target, resolve: Resolver | None) -> 
     if isinstance(element, Ref):
         if target.ref is not None:
             if normalise_ref(element) == normalise_ref(target.ref):
-                return Tri.YES
+                # A plan's inferred reference may stand for a string built from it ("${x.arn}/*").
+                return Tri.YES if element.exact and target.ref.exact else Tri.MAYBE
             element_address, element_attribute = normalise_ref(element)
             target_address, target_attribute = normalise_ref(target.ref)
             if element_address == target_address:
@@ -185,6 +193,10 @@ def _match_resource(element: Leaf, target: Target, resolve: Resolver | None) -> 
                 or target_address == _strip_index(target_address)
             ):
                 return Tri.MAYBE  # `x` vs `x[0]`: may be the same instance
+            if _strip_index(element_address) != _strip_index(target_address) and not (
+                _is_data(element_address) or _is_data(target_address)
+            ):
+                return Tri.NO  # two managed objects of the configuration never share an ARN
         resolved = resolve(element) if resolve else None
         known = _known_arn(resolved)
         if known is not None:

@@ -47,6 +47,16 @@ def parse_aws_managed_arn(arn: str) -> tuple[str, str, str] | None:
     return match.group("partition"), match.group("path"), match.group("name")
 
 
+_PARTITION_TEMPLATE = re.compile(r'^"arn:\$\{[^}]*partition[^}]*\}:iam::aws:policy/(?P<rest>[^"$%{}]+)"$')
+
+
+def templated_arn(why: str) -> str | None:
+    """`"arn:${data.aws_partition.current.partition}:iam::aws:policy/X"` (a loader's Unknown text) ->
+    `arn:aws:iam::aws:policy/X`. Only the partition is unknown there; the policy is named literally."""
+    match = _PARTITION_TEMPLATE.match(why.strip())
+    return f"arn:aws:iam::aws:policy/{match.group('rest')}" if match else None
+
+
 def lookup(arn: str) -> ManagedPolicy | None:
     """The vendored policy with exactly this ARN (any partition: aws, aws-cn, aws-us-gov)."""
     parsed = parse_aws_managed_arn(arn)

@@ -210,18 +210,27 @@ class ManagedPolicyArnTypo(Rule):
         value = resource.get(attribute)
         values = value if isinstance(value, list) else [value]
         for position, arn in enumerate(values):
+            written = arn
+            if isinstance(arn, Unknown):
+                arn = managed.templated_arn(arn.why)  # "arn:${...partition}:iam::aws:policy/X"
             if not isinstance(arn, str):
                 continue
             meant = managed.closest_known(arn)
             if meant is None or meant == arn:
                 continue
+            if isinstance(written, Unknown):
+                prefix = written.why.strip().strip('"').split(":iam::", 1)[0]
+                meant = prefix + ":iam::" + meant.split(":iam::", 1)[1]
+                shown = written.why.strip().strip('"')
+            else:
+                shown = arn
             path = f"{attribute}.{position}" if isinstance(value, list) else attribute
             yield self.finding(
                 resource,
-                f"{resource.address} attaches {arn}, which is not an AWS managed policy; the ARN of the policy is {meant}. "
+                f"{resource.address} attaches {shown}, which is not an AWS managed policy; the policy's ARN is {meant}. "
                 f"The attachment fails at apply (NoSuchEntity).",
                 path=path,
-                fix=f'policy_arn = "{meant}"',
+                fix=f'{attribute.split(".")[0]} = "{meant}"' if attribute == "policy_arn" else f'use "{meant}" in {attribute}',
             )
 
 
