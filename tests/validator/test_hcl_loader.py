@@ -478,3 +478,18 @@ def test_reference_cycles_do_not_hang(tmp_path):
     )
     model = load_directory(root)
     assert model.get("aws_sqs_queue.a").values["name"] == Ref("aws_sqs_queue.b", "name")
+
+
+def test_duplicate_declarations_are_diagnostics_and_the_first_one_is_kept(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "a.tf": 'resource "aws_sqs_queue" "q" { name = "first" }\n',
+            "b.tf": 'resource "aws_sqs_queue" "q" { name = "second" }\n',
+        },
+    )
+    model = load_directory(root)
+    assert model.get("aws_sqs_queue.q").values["name"] == "first"
+    [diagnostic] = model.diagnostics
+    assert diagnostic.location == Location(str(tmp_path / "b.tf"), 1)
+    assert diagnostic.message == f'duplicate resource "aws_sqs_queue" "q": already declared at {tmp_path / "a.tf"}:1'

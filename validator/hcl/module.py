@@ -80,19 +80,34 @@ def load_module_config(directory: str) -> ModuleConfig:
 def _index(config: ModuleConfig, root: Block) -> None:
     for block in root.blocks:
         kind, labels = block.type, block.labels
-        if kind == "resource" and len(labels) == 2:
-            config.resources[("managed", labels[0], labels[1])] = ResourceDecl("managed", *labels, block)
-        elif kind == "data" and len(labels) == 2:
-            config.resources[("data", labels[0], labels[1])] = ResourceDecl("data", *labels, block)
+        if kind in ("resource", "data") and len(labels) == 2:
+            mode = "managed" if kind == "resource" else "data"
+            _declare(config, config.resources, (mode, *labels), ResourceDecl(mode, *labels, block), block)
         elif kind == "variable" and len(labels) == 1:
-            config.variables[labels[0]] = block
+            _declare(config, config.variables, labels[0], block, block)
         elif kind == "output" and len(labels) == 1:
-            config.outputs[labels[0]] = block
+            _declare(config, config.outputs, labels[0], block, block)
         elif kind == "module" and len(labels) == 1:
-            config.modules[labels[0]] = block
+            _declare(config, config.modules, labels[0], block, block)
         elif kind == "locals":
             for name, attribute in block.attributes.items():
                 config.locals[name] = attribute
                 config.local_blocks[name] = block
         elif kind == "terraform":
             config.terraform.append(block)
+
+
+def _declare(config: ModuleConfig, table: dict, key, value, block: Block) -> None:
+    """Terraform rejects a second declaration of the same name; the first one is kept."""
+    existing = table.get(key)
+    if existing is None:
+        table[key] = value
+        return
+    first = existing.block if isinstance(existing, ResourceDecl) else existing
+    labels = " ".join(f'"{label}"' for label in block.labels)
+    config.diagnostics.append(
+        Diagnostic(
+            f"duplicate {block.type} {labels}: already declared at {first.file}:{first.line}",
+            Location(block.file, block.line),
+        )
+    )
