@@ -10,8 +10,10 @@ from validator.model import Model, Ref, Resource, Unknown
 from validator.rules.base import Rule
 from validator.rules.deployment.wiring import ROLE_ATTRIBUTES, wirings
 from validator.rules.helpers import (
+    LB_TYPES,
     LISTENER_RULE_TYPES,
     LISTENER_TYPES,
+    TARGET_GROUP_TYPES,
     describe,
     is_non_rolling,
     lb_type_of_arn,
@@ -185,11 +187,21 @@ class ListenerRuleArnKind(Rule):
             elif lb_type == "application":
                 yield self._alb_listener(resource, role, str(value), path)
             return
-        if kind is not None and isinstance(value, Ref):
+        if not isinstance(value, Ref):
+            return
+        if kind in LB_TYPES + TARGET_GROUP_TYPES and value.attribute in ("arn", "id"):
             yield self.finding(
                 resource,
-                f"{resource.address} {role} = {value} names a {kind}, not a listener rule (ALB) or listener (NLB): "
-                "point it at the aws_lb_listener_rule (ALB) or aws_lb_listener (NLB) that carries the traffic",
+                f"{resource.address} {role} = {value} is the ARN of a {kind}, not of a listener rule (ALB) or "
+                "listener (NLB): point it at the aws_lb_listener_rule (ALB) or aws_lb_listener (NLB) that carries "
+                "the traffic",
+                path=path,
+            )
+        else:  # e.g. an SSM parameter or remote state output that holds the ARN
+            yield self.unproven(
+                resource,
+                f"{resource.address} {role} = {value} cannot be followed to a listener rule or listener; it must be "
+                "a listener rule ARN (ALB) or a listener ARN (NLB)",
                 path=path,
             )
 
