@@ -107,3 +107,9 @@ def test_nlb_found_through_the_listener_and_its_load_balancer():
 def test_rolling_or_no_wait_is_silent():
     assert list(RULE.check(service({"wait_for_steady_state": True}), Model())) == []
     assert list(RULE.check(service({**blue_green(600), "wait_for_steady_state": False}), Model())) == []
+
+
+def test_unknown_listener_kind_is_silent_when_even_an_nlb_would_fit():
+    lb = [{"advanced_configuration": [{"production_listener_rule": Ref("data.aws_lb_listener.shared", "arn")}]}]
+    resource = service(blue_green(0, load_balancer=lb, timeouts=[{"update": "60m"}]))
+    assert list(RULE.check(resource, Model())) == []

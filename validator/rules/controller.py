@@ -332,11 +332,11 @@ class ProviderVersionAdmitsMissingFeatures(Rule):
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         requirements = aws_requirements(model)
         anchor = self._anchor(resource, requirements)
-        # One finding per place to fix: the first service (in model order) whose anchor it is
-        # reports for all services that share it.
-        group = [s for s in model.by_type(*SERVICE) if self._anchor(s, requirements) == anchor]
-        uses = [u for s in group for u in feature_uses(s)]
-        if not uses or next(s for s in group if feature_uses(s)) is not resource:
+        # One finding per place to fix: the first service (in model order) that uses a gated feature
+        # reports for all services that share its anchor.
+        groups = model.memo(f"{self.id}.groups", lambda: self._groups(model, requirements))
+        reporter, uses = groups.get(anchor, (None, []))
+        if reporter is not resource:
             return
         constraints = [p.version_constraint for p in requirements if p.version_constraint]
         try:
@@ -388,6 +388,17 @@ class ProviderVersionAdmitsMissingFeatures(Rule):
                     f"{what} ({unreleased[0].address}) need {PR_48128}; whether hashicorp/aws {lowest} "
                     "(the oldest version the constraint admits) has it is not known to tfbg",
                     path=unreleased[0].path))
+
+    def _groups(self, model: Model, requirements: list[ProviderRequirement]) -> dict:
+        groups: dict[Location | None, tuple[Resource, list[FeatureUse]]] = {}
+        for service in model.by_type(*SERVICE):
+            uses = feature_uses(service)
+            if not uses:
+                continue
+            anchor = self._anchor(service, requirements)
+            reporter, collected = groups.get(anchor, (service, []))
+            groups[anchor] = (reporter, collected + uses)
+        return groups
 
     @staticmethod
     def _anchor(service: Resource, requirements: list[ProviderRequirement]) -> Location | None:

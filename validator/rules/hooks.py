@@ -483,7 +483,8 @@ class DeploymentOutlastsUpdateTimeout(Rule):
                 path=timeout_path or "wait_for_steady_state",
                 fix=f'timeouts {{\n  update = "{needed}m"\n}}',
             )
-        elif wait and (nlb is None or estimate.unknown):
+        elif wait and (estimate.unknown or (nlb is None and estimate_deployment(strategy, config, True).minutes >= timeout)):
+            # Only when the unknown part could change the answer: NLB time is bounded, unknown bake is not.
             missing = list(estimate.unknown) + (["whether the listener is an NLB (+10 min per traffic shift)"]
                                                 if nlb is None else [])
             yield self.unproven(resource, f"{resource.address}: the deployment takes at least "
