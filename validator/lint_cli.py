@@ -140,10 +140,10 @@ def lint(
 
 
 def _targets(paths: list[str]) -> list[str]:
-    """Each path once; a .tf file stands for its directory (pre-commit passes file names)."""
+    """Each path once; a .tf or .tfvars file stands for its directory (pre-commit passes file names)."""
     result: list[str] = []
     for path in paths:
-        if path != "-" and path.endswith(".tf") and os.path.isfile(path):
+        if path != "-" and path.endswith((".tf", ".tfvars")) and os.path.isfile(path):
             path = os.path.dirname(path) or "."
         if path not in result:
             result.append(path)
