@@ -357,6 +357,72 @@ def _max(*numbers: Any) -> Any:
     return max(_number(n) for n in numbers)
 
 
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if number != int(number):
+        raise ValueError("not a whole number")
+    return int(number)
+
+
+def _one(items: Any) -> Any:
+    _require_known(items)
+    if not isinstance(items, list) or len(items) > 1:
+        raise TypeError("one takes a list of at most one element")
+    return items[0] if items else None
+
+
+def _range(*args: Any) -> Any:
+    _require_known(*args)
+    numbers = [_integer(a) for a in args]
+    if not 1 <= len(numbers) <= 3:
+        raise TypeError("range")
+    result = list(range(*numbers))
+    if len(result) > 1024:
+        raise ValueError("range too long")
+    return result
+
+
+def _zipmap(keys: Any, values: Any) -> Any:
+    _require_known(keys)
+    if isinstance(values, (Ref, Unknown)):
+        raise CannotKnow()
+    if len(keys) != len(values):
+        raise ValueError("zipmap lengths differ")
+    return dict(zip(keys, values))
+
+
+def _slice(items: Any, start: Any, end: Any) -> Any:
+    if isinstance(items, (Ref, Unknown)):
+        raise CannotKnow()
+    _require_known(start, end)
+    low, high = _integer(start), _integer(end)
+    if not 0 <= low <= high <= len(items):
+        raise IndexError("slice")
+    return items[low:high]
+
+
+def _index(items: Any, value: Any) -> Any:
+    _require_known(items, value)
+    for position, item in enumerate(items):
+        if _equal(item, value):
+            return position
+    raise ValueError("not in list")
+
+
+def _coalescelist(*lists: Any) -> Any:
+    for item in lists:
+        if isinstance(item, (Ref, Unknown)):
+            raise CannotKnow()
+        if item:
+            return item
+    raise ValueError("no non-empty list")
+
+
+def _parseint(text: Any, base: Any) -> Any:
+    _require_known(text, base)
+    return int(text, _integer(base))
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "concat": _concat,
     "merge": _merge,
@@ -391,6 +457,25 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": _min,
     "max": _max,
     "abs": _string_function(lambda n: abs(_number(n))),
+    "ceil": _string_function(lambda n: math.ceil(_number(n))),
+    "floor": _string_function(lambda n: math.floor(_number(n))),
+    "signum": _string_function(lambda n: (_number(n) > 0) - (_number(n) < 0)),
+    "pow": _string_function(lambda a, b: _number(a) ** _number(b)),
+    "parseint": _parseint,
+    "sum": _string_function(lambda items: sum(_number(i) for i in items)),
+    "one": _one,
+    "range": _range,
+    "zipmap": _zipmap,
+    "slice": _slice,
+    "index": _index,
+    "reverse": _string_function(lambda items: list(reversed(items))),
+    "coalescelist": _coalescelist,
+    "trim": _string_function(lambda s, chars: s.strip(chars)),
+    "trimprefix": _string_function(lambda s, p: s[len(p):] if p and s.startswith(p) else s),
+    "trimsuffix": _string_function(lambda s, p: s[: -len(p)] if p and s.endswith(p) else s),
+    "chomp": _string_function(lambda s: s.rstrip("\r\n")),
+    "title": _string_function(lambda s: re.sub(r"\b[a-z]", lambda m: m.group(0).upper(), s)),
+    "strrev": _string_function(lambda s: s[::-1]),
 }
 
 

@@ -1,0 +1,127 @@
+"""The expression evaluator: what it computes, and that it never guesses what it cannot know."""
+
+import pytest
+
+from validator.hcl.evaluate import Evaluator, Invalid, apply_steps
+from validator.hcl.parse import parse_text
+from validator.model import Ref, Unknown
+
+VARIABLES = {
+    "name": "svc",
+    "count": 3,
+    "enabled": True,
+    "tags": {"env": "prod", "team": "core"},
+    "ports": [80, 443],
+    "arn": Ref("aws_lb.main", "arn"),
+    "unknown": Unknown("var.unknown has no value"),
+}
+
+
+class Variables:
+    def reference(self, root, steps, text):
+        if root == "var" and steps and steps[0][1] in VARIABLES:
+            return apply_steps(VARIABLES[steps[0][1]], steps[1:], text)
+        return Unknown(text)
+
+
+def evaluate(expression):
+    root = parse_text(f"x = {expression}\n", "test.tf")
+    return Evaluator(Variables(), root.source).eval(root.attributes["x"].expr)
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ('"plain"', "plain"),
+        ("42", 42),
+        ("1.5", 1.5),
+        ("-3", -3),
+        ("true", True),
+        ("null", None),
+        ('"a\\"b\\n"', 'a"b\n'),
+        ('"${var.name}-api"', "svc-api"),
+        ('"${var.count}"', 3),  # a lone interpolation keeps its type
+        ('"$${literal}"', "${literal}"),
+        ('"n=${var.count} on=${var.enabled}"', "n=3 on=true"),
+        ("[1, var.name]", [1, "svc"]),
+        ('{ a = 1, "b-c" = var.name, (var.name) = 2 }', {"a": 1, "b-c": "svc", "svc": 2}),
+        ("var.tags.env", "prod"),
+        ('var.tags["team"]', "core"),
+        ("var.ports[1]", 443),
+        ("var.count * 2 + 1", 7),
+        ("(var.count + 1) * 2", 8),
+        ("var.count % 2 == 1 && !false", True),
+        ('1 == "1"', False),
+        ("var.count >= 3 ? \"big\" : \"small\"", "big"),
+        ("[for p in var.ports : p + 1]", [81, 444]),
+        ("[for p in var.ports : p if p > 100]", [443]),
+        ("{ for k, v in var.tags : v => k }", {"prod": "env", "core": "team"}),
+        ("{ for p in [1, 2, 3] : (p > 1 ? \"big\" : \"small\") => p... }", {"small": [1], "big": [2, 3]}),
+        ("[{ a = 1 }, { a = 2 }][*].a", [1, 2]),
+        ('concat(["a"], ["b", "c"])', ["a", "b", "c"]),
+        ("merge(var.tags, { env = \"dev\" })", {"env": "dev", "team": "core"}),
+        ('lookup(var.tags, "missing", "fallback")', "fallback"),
+        ("tostring(5)", "5"),
+        ('tonumber("12")', 12),
+        ('format("%s-%03d-%v", var.name, 7, true)', "svc-007-true"),
+        ('join("/", ["a", "b"])', "a/b"),
+        ("length(var.ports)", 2),
+        ("element(var.ports, 3)", 443),
+        ('try(var.tags.missing, "default")', "default"),
+        ('coalesce("", null, "x")', "x"),
+        ('jsonencode({ b = [1, true], a = null })', '{"a":null,"b":[1,true]}'),
+        ('ceil(61 / 60)', 2),
+        ('toset(["b", "a", "b"])', ["a", "b"]),
+    ],
+)
+def test_known_values_are_computed(expression, value):
+    assert evaluate(expression) == value
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "var.unknown",
+        '"${var.unknown}-suffix"',
+        "var.unknown ? 1 : 2",
+        "length(var.unknown)",
+        "jsonencode({ Resource = var.arn })",
+        '"${var.arn}/*"',
+        "[for x in var.unknown : x]",
+        'try(var.unknown, "fallback")',
+        "coalesce(var.unknown, \"x\")",
+        'md5("not implemented")',
+        "var.unknown + 1",
+        'timestamp()',
+    ],
+)
+def test_what_cannot_be_known_is_unknown_never_a_guess(expression):
+    value = evaluate(expression)
+    assert isinstance(value, Unknown), value
+
+
+def test_unknown_carries_the_expression_text():
+    assert evaluate('upper(var.unknown)') == Unknown("upper(var.unknown)")
+
+
+def test_references_to_unknown_attributes_stay_refs_inside_lists():
+    assert evaluate('[var.arn, "arn:aws:x"]') == [Ref("aws_lb.main", "arn"), "arn:aws:x"]
+
+
+def test_conditional_with_unknown_condition_but_equal_branches_is_known():
+    assert evaluate('var.unknown ? "same" : "same"') == "same"
+
+
+def test_errors_terraform_would_reject_are_invalid():
+    assert isinstance(evaluate("var.tags.nope"), Invalid)
+    assert isinstance(evaluate('1 + "x"'), Invalid)
+    assert isinstance(evaluate("[1][5]"), Invalid)
+
+
+def test_heredoc_template_in_an_expression_context():
+    root = parse_text('x = <<EOT\nname=${var.name}\nport=${var.ports[0]}\nEOT\n', "t.tf")
+    assert Evaluator(Variables(), root.source).eval(root.attributes["x"].expr) == "name=svc\nport=80\n"
+
+
+def test_template_directives_are_not_evaluated():
+    assert isinstance(evaluate('"%{ if var.enabled }on%{ endif }"'), Unknown)
