@@ -344,3 +344,22 @@ def test_target_groups_that_differ():
     model.get("aws_lb_target_group.green").values["port"] = 8080
     [finding] = run("TFBG118", model)
     assert finding.address == "aws_lb_target_group.green" and "port" in finding.message
+
+
+def test_same_unresolved_listener_variable_is_the_same_listener():
+    model = bg_model(test_priority=20)
+    for address in ("aws_lb_listener_rule.prod", "aws_lb_listener_rule.test"):
+        model.get(address).values["listener_arn"] = Unknown("var.listener_arn has no value")
+    assert severities(run("TFBG120", model)) == [Severity.WARNING]
+    model.get("aws_lb_listener_rule.test").values["listener_arn"] = Unknown("var.test_listener_arn has no value")
+    assert severities(run("TFBG120", model)) == [Severity.INFO]
+
+
+def test_listener_protocol_tells_the_load_balancer_type_when_the_load_balancer_is_unknown():
+    model = bg_model(prod_ref=Ref("aws_lb_listener.front", "arn"), with_test=False)
+    listener = model.get("aws_lb_listener.front")
+    listener.values["load_balancer_arn"] = Unknown("var.lb_arn")
+    listener.values["protocol"] = "TCP"
+    assert run("TFBG110", model) == []
+    listener.values["protocol"] = "HTTPS"
+    assert severities(run("TFBG110", model)) == [Severity.ERROR]

@@ -193,16 +193,29 @@ def load_balancer_type(model: Model, lb_value: Any) -> str | Unknown | None:
     return None
 
 
+# Listener protocols exist on one load balancer type only (ELBv2 CreateListener "Protocol").
+_PROTOCOL_LB_TYPE = {
+    "HTTP": "application", "HTTPS": "application",
+    "TCP": "network", "UDP": "network", "TLS": "network", "TCP_UDP": "network", "QUIC": "network", "TCP_QUIC": "network",
+    "GENEVE": "gateway",
+}
+
+
 def listener_lb_type(model: Model, listener: Resource) -> str | Unknown | None:
-    """The type of the load balancer behind a listener (`load_balancer_arn`)."""
+    """The type of the load balancer behind a listener: from its ARN, the `load_balancer_arn` it
+    names, or else its `protocol` (HTTP/HTTPS only on ALBs, TCP/UDP/TLS only on NLBs)."""
     if isinstance(listener.get("arn"), str):
         from_arn = lb_type_of_arn(listener.get("arn"))
         if from_arn:
             return from_arn
     value = listener.get("load_balancer_arn")
-    if is_absent(value):
-        return Unknown(f"{listener.address}.load_balancer_arn")
-    return load_balancer_type(model, value)
+    found = Unknown(f"{listener.address}.load_balancer_arn") if is_absent(value) else load_balancer_type(model, value)
+    if isinstance(found, str):
+        return found
+    protocol = listener.get("protocol")
+    if isinstance(protocol, str) and protocol.upper() in _PROTOCOL_LB_TYPE:
+        return _PROTOCOL_LB_TYPE[protocol.upper()]
+    return found
 
 
 def listener_of_rule(model: Model, rule: Resource) -> Resource | Unknown | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from validator.findings import Finding, Severity
-from validator.model import Model, Resource, to_number
+from validator.model import Model, Resource, Unknown, to_number
 from validator.rules.base import Rule
 from validator.rules.deployment.conditions import conditions_of, rule_covers
 from validator.rules.deployment.wiring import wirings
@@ -37,7 +37,7 @@ class ShadowedTestRule(Rule):
             yield from self._compare(resource, production, test, model)
 
     def _compare(self, service: Resource, production: Resource, test: Resource, model: Model) -> Iterable[Finding]:
-        same_listener = same_object(model, production.get("listener_arn"), test.get("listener_arn"))
+        same_listener = _same_listener(model, production, test)
         if same_listener is False:
             return  # a separate test listener (port) is the documented way
         conditions_p, conditions_t = conditions_of(production.get("condition")), conditions_of(test.get("condition"))
@@ -78,3 +78,11 @@ class ShadowedTestRule(Rule):
             "production rule that matches its requests",
             path="priority",
         )
+
+
+def _same_listener(model: Model, production: Resource, test: Resource) -> bool | None:
+    a, b = production.get("listener_arn"), test.get("listener_arn")
+    if isinstance(a, Unknown) and isinstance(b, Unknown) and a.why and a.why == b.why:
+        # The same unresolved expression (say var.listener_arn) in one module is the same value.
+        return True if production.module == test.module else None
+    return same_object(model, a, b)
