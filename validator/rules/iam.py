@@ -1,5 +1,8 @@
 """Group B, ids TFBG2xx: IAM: infrastructure role, hook role, CodeDeploy role (catalogue R-24..R-30 plus issue 4).
 
+The CodeDeploy service role itself (catalogue R-57) is TFBG510 in group E; `validator.iam.checks.codedeploy_needs`
+offers it the same evaluation as the roles here.
+
 The policy collection and the evaluator live in `validator.iam`; these classes only decide what to ask
 and how to report it. A point the evaluator cannot prove (a value unknown before apply, a policy whose
 content is not known) is reported as info ("could not prove"), never as an error.
@@ -408,63 +411,6 @@ def _is_ecs_group(group: Resource) -> bool:
     return isinstance(block, list) and len(block) > 0
 
 
-class CodeDeployServiceRole(_PermissionRule):
-    id = "TFBG208"
-    severity = Severity.ERROR
-    summary = "CodeDeploy service role of an ECS deployment group is not trusted by codedeploy.amazonaws.com or lacks what ECS blue/green needs"
-    resource_types = ("aws_codedeploy_deployment_group",)
-    source = "AWS Managed Policy Reference AWSCodeDeployRoleForECS (v3); ECS DG codedeploy_IAM_role.html, deployment-type-bluegreen.html"
-
-    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
-        if not _is_ecs_group(resource):
-            return
-        path = "service_role_arn"
-        value = resource.get(path)
-        role, problem = self._role(resource, model, path, value, "service role (service_role_arn)")
-        if role is None:
-            if problem is not None:
-                yield problem
-            return
-        index = iam_index(model)
-        policies = index.role(role)
-        trust = checks.trust_decision(policies, CODEDEPLOY)
-        if trust is not None and trust.answer in (Answer.NOT_ALLOWED, Answer.DENIED):
-            yield self.finding(
-                resource,
-                f"{role.address}, the service role of {resource.address}, does not let {CODEDEPLOY} assume it (sts:AssumeRole): "
-                "CodeDeploy cannot start the deployment.",
-                path=path,
-                fix=f"Trust {CODEDEPLOY} in the assume_role_policy of {role.address}:\n{checks.trust_snippet(CODEDEPLOY)}",
-                related=[role.address],
-            )
-        elif trust is not None and trust.answer in (Answer.UNKNOWN, Answer.CONDITIONAL):
-            yield self.unproven(resource, f"trust policy of {role.address}: {_reasons(trust) if trust.unknown else 'a Condition applies'}", path=path)
-        outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, resource))
-        server_policy = next(
-            (a for a in policies.managed_arns() if managed.lookup(a) is not None and managed.lookup(a).name == "AWSCodeDeployRole"), None
-        )
-        not_granted = [o for o in outcomes if o.answer is not Answer.ALLOWED]
-        if server_policy and not_granted and all(o.answer is not Answer.DENIED for o in not_granted):
-            yield self.finding(
-                resource,
-                f"{role.address}, the service role of {resource.address}, holds {server_policy}, the EC2/on-premises policy, "
-                f"which grants no ecs:* action; an ECS blue/green deployment needs {', '.join(checks.CODEDEPLOY_ECS_ACTIONS)}.",
-                path=path,
-                fix='Attach "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS" (or AWSCodeDeployRoleForECSLimited) instead.',
-                related=[role.address],
-                severity=Severity.WARNING,
-            )
-            return
-        yield from self._report(
-            resource,
-            role,
-            path,
-            outcomes,
-            f"the service role of {resource.address}",
-            f'Attach "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS" to {role.address}, or grant:',
-        )
-
-
 # -- rules over the statements a resource itself writes ----------------------------------------------
 
 _POLICY_HOLDERS = (
@@ -516,7 +462,7 @@ def _strings(values: Any) -> list[str]:
 
 
 class PassRoleUnscoped(Rule):
-    id = "TFBG209"
+    id = "TFBG208"
     severity = Severity.WARNING
     summary = "iam:PassRole allowed on every role (Resource \"*\") or without an iam:PassedToService condition"
     resource_types = _POLICY_HOLDERS
@@ -564,7 +510,7 @@ _BROAD_MANAGED = {"AdministratorAccess", "PowerUserAccess"}
 
 
 class WildcardActionOnDeploymentRole(Rule):
-    id = "TFBG210"
+    id = "TFBG209"
     severity = Severity.WARNING
     summary = "Action \"*\", a service-wide wildcard (\"elasticloadbalancing:*\") or an admin managed policy on an infrastructure, hook or CodeDeploy role"
     resource_types = (*_POLICY_HOLDERS, "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive")
@@ -635,7 +581,7 @@ def _least_fix(used_as: list[str]) -> str:
 
 
 class ExclusivePolicyConflict(Rule):
-    id = "TFBG211"
+    id = "TFBG210"
     severity = Severity.WARNING
     summary = "Role manages its policies exclusively (managed_policy_arns / inline_policy) and also has separate attachment or inline-policy resources"
     resource_types = ("aws_iam_role",)
@@ -678,7 +624,7 @@ class ExclusivePolicyConflict(Rule):
                     resource,
                     f"{resource.address} has inline_policy blocks, which delete every inline policy they do not define, while "
                     f"{', '.join(others)} also manage(s) its inline policies: each apply undoes the other.",
-                    path="inline_policy",
+                    path="inline_policy.0",
                     fix="Move the inline_policy blocks into aws_iam_role_policy resources (or the reverse).",
                     related=others,
                 )
@@ -689,7 +635,7 @@ def _as_values(value: Any) -> list:
 
 
 class UnknownAction(Rule):
-    id = "TFBG212"
+    id = "TFBG211"
     severity = Severity.WARNING
     summary = "Policy names an action that does not exist (misspelled action or service prefix)"
     resource_types = _POLICY_HOLDERS
@@ -722,7 +668,6 @@ RULES: list[Rule] = [
     HookRoleInvoke(),
     HookTargetNotLambda(),
     DeployerPassRole(),
-    CodeDeployServiceRole(),
     PassRoleUnscoped(),
     WildcardActionOnDeploymentRole(),
     ExclusivePolicyConflict(),
