@@ -88,12 +88,13 @@ class StandInServicer(rpc.ProviderServicer):
         proposed = read_dynamic_value(request.proposed_new_state)
         if proposed is None:  # destroy
             return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state)
+        planned = values.apply_defaults(block, proposed)
         if prior is None:  # create (also the second call Terraform makes for a replacement)
-            planned = values.mark_computed_unknown(block, proposed)
+            planned = values.mark_computed_unknown(block, planned)
             return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(planned))
-        replace = list(values.changed_paths(block, prior, proposed, lambda spec: spec.get("force_new", False)))
+        replace = list(values.changed_paths(block, prior, planned, lambda spec: spec.get("force_new", False)))
         return pb.PlanResourceChange.Response(
-            planned_state=request.proposed_new_state,
+            planned_state=to_dynamic_value(planned),
             requires_replace=[_path(p) for p in replace],
             planned_private=request.prior_private,
         )

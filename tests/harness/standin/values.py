@@ -67,3 +67,22 @@ def changed_paths(
         elif nested["nesting_mode"] == "list" and isinstance(b, list) and isinstance(a, list):
             for i, (bv, av) in enumerate(zip(b, a)):
                 yield from changed_paths(nested["block"], bv, av, wanted, prefix + (name, i))
+
+
+def apply_defaults(block: dict, value: dict | None) -> dict | None:
+    """Unset arguments with a schema default get it, as the real provider's SDK (v2) plans them."""
+    if value is None or value is Unknown:
+        return value
+    out = dict(value)
+    for name, spec in block["attributes"].items():
+        if "default" in spec and out.get(name) is None:
+            out[name] = spec["default"]
+    for name, nested in block["block_types"].items():
+        current = out.get(name)
+        if current is None or current is Unknown:
+            continue
+        if nested["nesting_mode"] == "single":
+            out[name] = apply_defaults(nested["block"], current)
+        else:
+            out[name] = [apply_defaults(nested["block"], v) if v is not Unknown else v for v in current]
+    return out
