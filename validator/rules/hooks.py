@@ -424,6 +424,8 @@ def update_timeout(service: Resource) -> tuple[Fraction | Unknown | None, str]:
         path, value = "timeouts.0.update", service.get("timeouts.0.update")
     else:  # plan JSON shape of the SDK's timeouts block: an object
         path, value = "timeouts.update", service.get("timeouts.update")
+    # A plan read with --source carries the HCL's locations, whose shape may differ from the value's.
+    path = next((key for key in ("timeouts.0.update", "timeouts.update") if key in service.locations), path)
     if isinstance(value, (Ref, Unknown)):
         return Unknown("timeouts.update"), path
     if is_absent(value):
