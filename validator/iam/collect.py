@@ -49,7 +49,7 @@ class RolePolicies:
         return [a.value for a in self.attachments if isinstance(a.value, str)]
 
 
-def _role_matches(value: Any, role: Resource) -> bool | None:
+def role_matches(value: Any, role: Resource) -> bool | None:
     """Does an attachment's `role`/`roles`/`role_name` value name this role? None when unknowable."""
     if isinstance(value, Ref):
         base = value.address
@@ -240,7 +240,7 @@ class IamIndex:
         exclusive_arns = self._exclusive_names(role, "aws_iam_role_policy_attachments_exclusive", "policy_arns")
 
         for resource in self.model.by_type("aws_iam_role_policy"):
-            matches = _role_matches(resource.values.get("role"), role)
+            matches = role_matches(resource.values.get("role"), role)
             label = resource.address
             if matches is None:
                 result.permissions.append(Policy(label, Origin(resource.address, "role"), unknown="its role is not known statically"))
@@ -253,7 +253,7 @@ class IamIndex:
             result.permissions.append(self.policy_from_value(resource.values.get("policy"), Origin(resource.address, "policy"), label))
 
         for resource in self.model.by_type("aws_iam_role_policy_attachment"):
-            matches = _role_matches(resource.values.get("role"), role)
+            matches = role_matches(resource.values.get("role"), role)
             arn = resource.values.get("policy_arn")
             if matches is None:
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: its role is not known statically"), Origin(resource.address, "role")))
@@ -265,13 +265,13 @@ class IamIndex:
             if isinstance(roles, Unknown):
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: roles is {roles}"), Origin(resource.address, "roles")))
                 continue
-            states = [_role_matches(v, role) for v in _as_list(roles)]
+            states = [role_matches(v, role) for v in _as_list(roles)]
             if any(states):
                 result.attachments.append(Attachment(resource.values.get("policy_arn"), Origin(resource.address, "policy_arn")))
             elif None in states:
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: a role in roles is not known statically"), Origin(resource.address, "roles")))
         for resource in self.model.by_type("aws_iam_role_policy_attachments_exclusive"):
-            if _role_matches(resource.values.get("role_name"), role):
+            if role_matches(resource.values.get("role_name"), role):
                 arns = resource.values.get("policy_arns")
                 if isinstance(arns, Unknown):
                     result.attachments.append(Attachment(arns, Origin(resource.address, "policy_arns")))
@@ -285,7 +285,7 @@ class IamIndex:
 
     def _exclusive_names(self, role: Resource, resource_type: str, attribute: str) -> set[str] | None:
         for resource in self.model.by_type(resource_type):
-            if _role_matches(resource.values.get("role_name"), role):
+            if role_matches(resource.values.get("role_name"), role):
                 names = resource.values.get(attribute)
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
                     return set(names)

@@ -14,9 +14,9 @@ import re
 from typing import Any, Iterable, Iterator
 
 from validator.findings import Finding, Severity
-from validator.iam import checks, managed
+from validator.iam import checks, managed, targets
 from validator.iam.actions import check_action, suggestion
-from validator.iam.collect import Attachment, IamIndex, iam_index
+from validator.iam.collect import IamIndex, iam_index, role_matches
 from validator.iam.evaluate import Answer, Decision, Request, Target, evaluate
 from validator.iam.patterns import glob_match
 from validator.iam.policy import Origin, Policy, Statement
@@ -344,8 +344,6 @@ class DeployerPassRole(Rule):
             role = checks.role_of(model, value)
             if not isinstance(role, Resource):
                 continue
-            from validator.iam import targets
-
             for deployer in deployers:
                 if deployer is role:
                     continue
@@ -591,17 +589,12 @@ class ExclusivePolicyConflict(Rule):
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         if model.kind != "hcl":
             return
-        from validator.iam.collect import _role_matches
-
         arns = resource.values.get("managed_policy_arns")
         if isinstance(arns, list) and "managed_policy_arns" in resource.values:
             others = [
                 other.address
-                for other in model.by_type("aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive")
-                if any(
-                    _role_matches(v, resource)
-                    for v in _as_values(other.values.get("role") if other.type == "aws_iam_role_policy_attachment" else other.values.get("roles") if other.type == "aws_iam_policy_attachment" else other.values.get("role_name"))
-                )
+                for other in model.by_type(*_ROLE_ATTRIBUTE)
+                if any(role_matches(v, resource) for v in _as_values(other.values.get(_ROLE_ATTRIBUTE[other.type])))
             ]
             if others:
                 yield self.finding(
@@ -617,7 +610,7 @@ class ExclusivePolicyConflict(Rule):
             others = [
                 other.address
                 for other in model.by_type("aws_iam_role_policy", "aws_iam_role_policies_exclusive")
-                if _role_matches(other.values.get("role") if other.type == "aws_iam_role_policy" else other.values.get("role_name"), resource)
+                if role_matches(other.values.get("role" if other.type == "aws_iam_role_policy" else "role_name"), resource)
             ]
             if others:
                 yield self.finding(
@@ -628,6 +621,14 @@ class ExclusivePolicyConflict(Rule):
                     fix="Move the inline_policy blocks into aws_iam_role_policy resources (or the reverse).",
                     related=others,
                 )
+
+
+# Attachment resource type -> the attribute that names the role(s).
+_ROLE_ATTRIBUTE = {
+    "aws_iam_role_policy_attachment": "role",
+    "aws_iam_policy_attachment": "roles",
+    "aws_iam_role_policy_attachments_exclusive": "role_name",
+}
 
 
 def _as_values(value: Any) -> list:
