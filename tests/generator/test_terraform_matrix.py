@@ -1,0 +1,177 @@
+"""Real Terraform 1.0.3 on rendered modules: fmt -check, init, validate and plan of examples/complete
+for every variant (tests/generator/variants.py), batched into one root configuration so the whole
+matrix costs one init, one validate and one plan. The default module is also planned on its own,
+exactly as a user would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.answers import build
+from generator.canonical import CANONICAL
+from generator.render import render
+from tests.generator.variants import matrix
+from tests.harness.terraform import TerraformFailed
+
+VARIANTS = matrix()
+VARIANTS.update({f"canonical-{name}": {**answers, "name": name} for name, answers in CANONICAL.items()})
+
+
+def write(root: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def module_label(label: str) -> str:
+    return "v_" + label.replace("-", "_")
+
+
+PROVIDER_BLOCK = re.compile(r'^provider "aws" \{\n.*?^\}\n', re.S | re.M)
+
+
+def batched_example(label: str, example: str) -> str:
+    """A variant's examples/complete/main.tf, made one part of the batch root: its module call and
+    outputs renamed after the variant, `source` pointing at the variant, its provider block left to
+    the batch root (one provider instance instead of one per variant)."""
+    call = module_label(label)
+    text = PROVIDER_BLOCK.sub("", example)
+    assert 'module "service" {\n  source = "../.."\n' in text
+    text = text.replace('module "service" {\n  source = "../.."\n', f'module "{call}" {{\n  source = "../{label}"\n')
+    text = text.replace("module.service.", f"module.{call}.")
+    return re.sub(r'^output "(\w+)"', lambda m: f'output "{call}_{m.group(1)}"', text, flags=re.M)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("matrix")
+    parts = ['provider "aws" {\n  region = "us-east-1"\n}\n']
+    for label, answers in VARIANTS.items():
+        write(root / label, render(build(answers)))
+        parts.append(batched_example(label, (root / label / "examples" / "complete" / "main.tf").read_text()))
+    (root / "all").mkdir()
+    (root / "all" / "main.tf").write_text("\n".join(parts))
+    return root
+
+
+def test_every_variant_is_fmt_clean(terraform, rendered):
+    terraform.fmt_check(rendered)
+
+
+@pytest.fixture(scope="module")
+def plan(terraform, rendered) -> dict:
+    terraform.validate(rendered / "all")
+    return terraform.plan(rendered / "all")
+
+
+def planned(plan: dict, label: str) -> dict[str, dict]:
+    """address within the module -> planned values, for one variant."""
+    prefix = f"module.{module_label(label)}."
+    return {
+        change["address"][len(prefix):]: change["change"]["after"]
+        for change in plan["resource_changes"]
+        if change["address"].startswith(prefix) and change["mode"] == "managed"
+    }
+
+
+def test_matrix_validates_and_plans(plan):
+    # validate and plan ran in the fixture; every variant must have produced its service.
+    for label in VARIANTS:
+        assert "aws_ecs_service.this" in planned(plan, label), label
+
+
+@pytest.mark.parametrize("label", sorted(VARIANTS))
+def test_planned_values(plan, label):
+    answers = build(VARIANTS[label])
+    resources = planned(plan, label)
+    assert all(change["change"]["actions"] == ["create"] for change in plan["resource_changes"] if change["mode"] == "managed")
+    service = resources["aws_ecs_service.this"]
+    config = service["deployment_configuration"][0]
+    assert config["strategy"] == answers.ecs_strategy
+    assert str(config["bake_time_in_minutes"]) == str(answers.bake_time_in_minutes)
+    if answers.strategy == "linear":
+        assert config["linear_configuration"][0]["step_percent"] == answers.step_percent
+    if answers.strategy == "canary":
+        assert config["canary_configuration"][0]["canary_percent"] == answers.canary_percent
+    assert service["launch_type"] == answers.launch_type
+    assert service["wait_for_steady_state"] is True
+    assert service["deployment_controller"] == [{"type": "ECS"}]
+    stages = sorted(stage for hook in config.get("lifecycle_hook") or [] for stage in hook["lifecycle_stages"])
+    assert stages == sorted(answers.hooks)
+
+    groups = {k: v for k, v in resources.items() if k.startswith("aws_lb_target_group.")}
+    assert sorted(groups) == ["aws_lb_target_group.blue", "aws_lb_target_group.green"]
+    assert {g["target_type"] for g in groups.values()} == {"ip"}
+    assert groups["aws_lb_target_group.green"]["name"] == f"{answers.name}-green"
+
+    route = "aws_lb_listener_rule" if answers.load_balancer == "alb" else "aws_lb_listener"
+    routes = sorted(k for k in resources if k.startswith(route + "."))
+    assert routes == [f"{route}.production"] + ([f"{route}.test"] if answers.test_traffic != "none" else [])
+    if answers.test_traffic == "header":
+        production = resources["aws_lb_listener_rule.production"]
+        test = resources["aws_lb_listener_rule.test"]
+        assert test["priority"] == production["priority"] - 1
+
+    functions = sorted(k for k in resources if k.startswith("aws_lambda_function."))
+    assert functions == sorted(f"aws_lambda_function.{stage.lower()}" for stage in answers.hooks)
+    for name in functions:
+        assert resources[name]["handler"] == "handler.handler"
+        assert resources[name]["function_name"].startswith(answers.name + "-")
+        assert len(resources[name]["function_name"]) <= 64
+
+    timeout = int(service["timeouts"]["update"].rstrip("m"))
+    assert timeout >= 30 + answers.bake_time_in_minutes + (20 if answers.load_balancer == "nlb" else 0)
+
+
+@pytest.fixture
+def default_module(tmp_path) -> Path:
+    module = tmp_path / "demo"
+    write(module, render(build({"name": "demo"})))
+    return module
+
+
+def test_default_module_plans_on_its_own(terraform, default_module):
+    """What the README's first command produces, planned as a user would: from examples/complete."""
+    example = default_module / "examples" / "complete"
+    terraform.fmt_check(default_module)
+    terraform.init(example)
+    terraform.validate(example)
+    plan = terraform.plan(example)
+    addresses = {c["address"] for c in plan["resource_changes"]}
+    assert "module.service.aws_ecs_service.this" in addresses
+    assert "module.service.aws_lb_listener_rule.test" in addresses
+
+
+def test_a_wrong_argument_name_in_a_template_is_caught(terraform, default_module):
+    lb = default_module / "lb.tf"
+    text = lb.read_text()
+    assert text.count('target_type          = "ip"') == 2
+    lb.write_text(text.replace('target_type          = "ip"', 'target_typ           = "ip"', 1))
+    with pytest.raises(TerraformFailed) as failure:
+        terraform.validate(default_module / "examples" / "complete")
+    assert "Unsupported argument" in str(failure.value)
+    assert 'An argument named "target_typ" is not expected here' in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("step_percent = 3.05", "multiples of 0.1"),
+        ("step_percent = 2", "multiples of 0.1"),
+        ("bake_time_in_minutes = 1441", "whole number of minutes from 0 to 1440"),
+        ('name = "Has_Upper"', "lower-case letters"),
+    ],
+)
+def test_module_validation_blocks_reject_out_of_range_inputs(terraform, tmp_path, override, message):
+    module = tmp_path / "svc"
+    write(module, render(build({"name": "svc", "strategy": "linear"})))
+    example = module / "examples" / "complete" / "main.tf"
+    example.write_text(example.read_text().replace('  source = "../.."\n', f'  source = "../.."\n  {override}\n'))
+    with pytest.raises(TerraformFailed) as failure:
+        terraform.plan(module / "examples" / "complete")
+    assert "Invalid value for variable" in str(failure.value)
+    assert message in str(failure.value)
