@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from tests.harness.standin import schema as standin_schema
+from tests.harness.standin import values as standin_values
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,6 +76,29 @@ def used_types(directory: Path, state: dict | None = None) -> set[str]:
     for resource in (state or {}).get("resources", []):
         found.add(resource["type"] if resource.get("mode") != "data" else f"data.{resource['type']}")
     return found
+
+
+def check_state(state: dict) -> None:
+    """Reject a prior state naming attributes the served schema lacks.
+
+    Terraform itself silently drops such attributes when the schema version is unchanged, which
+    would hide a typo in a test's hand-written state.
+    """
+    problems = []
+    for resource in state.get("resources", []):
+        provider = "archive" if "hashicorp/archive" in resource.get("provider", "") else "aws"
+        schema = standin_schema.load_full(provider)
+        kind = "data_source_schemas" if resource.get("mode") == "data" else "resource_schemas"
+        block = schema[kind].get(resource["type"])
+        if block is None:
+            problems.append(f"{resource['type']} is not a type of hashicorp/{provider} {schema['provider_version']}")
+            continue
+        for instance in resource.get("instances", []):
+            errors: list[str] = []
+            standin_values.fill_nulls(block, instance.get("attributes", {}), "", errors)
+            problems.extend(f"{resource['type']}.{resource['name']} has no attribute {e}" for e in errors)
+    if problems:
+        raise ValueError("prior state does not match the provider schema: " + "; ".join(problems))
 
 
 class TerraformFailed(Exception):
@@ -218,6 +242,7 @@ class TerraformHarness:
         data = None
         if state is not None:
             data = state if isinstance(state, dict) else json.loads(Path(state).read_text())
+            check_state(data)
             state_file.write_text(json.dumps(data))
         args.append(f"-state={state_file}")
         if var_file is not None:
