@@ -181,6 +181,18 @@ class Diagnostic:
     severity: Literal["error", "warning", "info"] = "error"
 
 
+@dataclass(frozen=True)
+class ModuleCall:
+    """A `module` block, also one whose source is not on disk (its resources are skipped, but rules
+    still need to know the call is there). `address` is the call path without instance keys
+    (`module.alb`, `module.app.module.alb`); `source` as written (`terraform-aws-modules/alb/aws`)."""
+
+    address: str
+    source: str
+    version: str | None
+    location: Location
+
+
 @dataclass
 class Model:
     resources: list[Resource] = field(default_factory=list)
@@ -189,6 +201,9 @@ class Model:
     kind: Literal["hcl", "plan"] = "hcl"
     # Files that were read, for suppression comments and config excludes.
     files: list[str] = field(default_factory=list)
+    # Every module call (HCL `module` blocks; plan `configuration...module_calls`), for rules about
+    # what a module's source implies. Empty when the loader does not fill it.
+    module_calls: list[ModuleCall] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_address: dict[str, Resource] | None = None

@@ -115,3 +115,47 @@ def test_alb_listener_named_as_rule_is_left_to_group_a():
     prod = resource("aws_lb_listener.prod", {"load_balancer_arn": Ref(lb.address, "arn"), "default_action": forward("b")})
     model = Model(resources=[lb, prod, bg_service(Ref(prod.address, "arn"))])
     assert run(NlbListenerIgnoresForward(), model) == []
+
+
+# --- TFBG705 (module_calls must be filled by the loaders) ----------------------------------------
+
+from validator.model import Location, ModuleCall  # noqa: E402
+from validator.rules.drift import AlbModuleRules, is_alb_module_source, module_of_value  # noqa: E402
+
+
+def test_alb_module_sources():
+    assert is_alb_module_source("terraform-aws-modules/alb/aws")
+    assert is_alb_module_source("registry.terraform.io/terraform-aws-modules/alb/aws")
+    assert is_alb_module_source("git::https://github.com/terraform-aws-modules/terraform-aws-alb.git?ref=v9.9.0")
+    assert not is_alb_module_source("terraform-aws-modules/ecs/aws")
+    assert not is_alb_module_source("./modules/alb")
+
+
+def test_module_of_value_is_relative_to_the_referring_module():
+    service = resource("module.app.aws_ecs_service.app", {})
+    service.module = "module.app"
+    assert module_of_value(service, Unknown('module.alb.listener_rules["https/prod"].arn')) == "module.app.module.alb"
+    plan_ref = Ref('module.alb["x"].aws_lb_listener_rule.this["prod"]', "arn")
+    assert module_of_value(resource("aws_ecs_service.app", {}), plan_ref) == "module.alb"
+    assert module_of_value(resource("aws_ecs_service.app", {}), Ref("aws_lb_listener_rule.prod", "arn")) is None
+
+
+def test_rules_from_the_alb_module_are_reported_at_the_attribute():
+    service = bg_service(Unknown('module.alb.listener_rules["https/prod"].arn'), Unknown('module.alb.listener_rules["https/test"].arn'))
+    call = ModuleCall("module.alb", "terraform-aws-modules/alb/aws", "~> 9.0", Location("main.tf", 1))
+    model = Model(resources=[service], module_calls=[call])
+    findings = run(AlbModuleRules(), model)
+    assert [f.severity.value for f in findings] == ["info", "info"]
+    assert "module.alb" in findings[0].message and "standalone" in findings[0].message
+    other = ModuleCall("module.alb", "./modules/alb", None, Location("main.tf", 1))
+    assert run(AlbModuleRules(), Model(resources=[service], module_calls=[other])) == []
+    rolling = bg_service(Unknown('module.alb.listener_rules["https/prod"].arn'), strategy="ROLLING")
+    assert run(AlbModuleRules(), Model(resources=[rolling], module_calls=[call])) == []
+
+
+def test_codedeploy_listener_from_the_alb_module():
+    group = resource("aws_codedeploy_deployment_group.app", {"load_balancer_info": [{"target_group_pair_info": [{
+        "prod_traffic_route": [{"listener_arns": [Unknown('module.alb.listeners["http"].arn')]}]}]}]})
+    call = ModuleCall("module.alb", "terraform-aws-modules/alb/aws", None, Location("main.tf", 1))
+    findings = run(AlbModuleRules(), Model(resources=[group], module_calls=[call]))
+    assert len(findings) == 1 and "production listener" in findings[0].message

@@ -14,6 +14,7 @@ ignore_changes rules then stay silent; the plan workstream says once that they n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -234,4 +235,92 @@ class NlbListenerIgnoresForward(Rule):
         )
 
 
+# --- R-70: listener rules inside terraform-aws-modules/alb -----------------------------------------
+
+_MODULE_PATH = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)+)")
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def is_alb_module_source(source: str) -> bool:
+    """`terraform-aws-modules/alb/aws` (registry, any host prefix, any subdirectory) or a Git/HTTP
+    source of the terraform-aws-modules/terraform-aws-alb repository."""
+    plain = source.split("?", 1)[0].split("//", 1)[0] if "://" not in source else source
+    plain = plain.removeprefix("registry.terraform.io/")
+    return plain == ALB_MODULE_SOURCES[0] or ALB_MODULE_SOURCES[1] in source
+
+
+def module_of_value(referrer: Resource, value: Any) -> str | None:
+    """The module call (path without instance keys) a value comes from: a Ref into a module's
+    resources, or an unknown module output (`module.alb.listener_rules["x"].arn`) written in
+    `referrer`'s module."""
+    if isinstance(value, Ref):
+        text, relative = value.address, False
+    elif isinstance(value, Unknown):
+        text, relative = value.why, True
+    else:
+        return None
+    match = _MODULE_PATH.match(text)
+    if not match:
+        return None
+    path = _INSTANCE_KEY.sub("", match.group(1).rstrip("."))
+    if relative and referrer.module:
+        path = f"{_INSTANCE_KEY.sub('', referrer.module)}.{path}"
+    return path
+
+
+def _traffic_references(resource: Resource) -> Iterator[tuple[str, Any, str]]:
+    """(attribute path, value, role) of every rule/listener a B/G service or deployment group shifts."""
+    if resource.type == "aws_codedeploy_deployment_group":
+        base = "load_balancer_info.0.target_group_pair_info.0"
+        for route, role in (("prod_traffic_route", "production"), ("test_traffic_route", "test")):
+            values = resource.get(f"{base}.{route}.0.listener_arns")
+            if isinstance(values, list):
+                for i, value in enumerate(values):
+                    yield f"{base}.{route}.0.listener_arns", value, f"{role} listener"
+            elif isinstance(values, (Ref, Unknown)):
+                yield f"{base}.{route}.0.listener_arns", values, f"{role} listener"
+        return
+    controller = controller_of(resource)
+    if (isinstance(controller, str) and controller != "ECS") or is_non_rolling(strategy_of(resource)) is False:
+        return
+    entries = load_balancers(resource)
+    if isinstance(entries, Unknown):
+        return
+    for entry in entries:
+        for key in ADVANCED_KEYS:
+            value = entry.advanced_value(key)
+            if value is not None:
+                yield entry.advanced_path(key), value, key.replace("_", " ")
+
+
+class AlbModuleRules(Rule):
+    id = "TFBG705"
+    severity = Severity.INFO
+    summary = "Blue/green listener rules created inside terraform-aws-modules/alb cannot ignore traffic shifts"
+    resource_types = ("aws_ecs_service", "aws_codedeploy_deployment_group")
+    source = "terraform-aws-modules/terraform-aws-alb issues #409 and #219 [reported]"
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        sources = {call.address: call.source for call in model.module_calls}
+        if not sources:
+            return
+        for path, value, role in _traffic_references(resource):
+            module = module_of_value(resource, value)
+            if module is None or not is_alb_module_source(sources.get(module, "")):
+                continue
+            yield self.finding(
+                resource,
+                f"the {role} of {resource.address} is created inside {module} ({sources[module]}); a "
+                f"module's resources cannot get lifecycle.ignore_changes from its caller (lifecycle takes "
+                f"no variables), so every apply after a deployment puts the forward weights back: create "
+                f"the production and test listener rules as standalone resources with ignore_changes",
+                path=path,
+                fix='resource "aws_lb_listener_rule" "prod" {\n  listener_arn = module.alb.listeners["https"].arn\n'
+                "  # action { forward { ... } } and condition { ... }\n  lifecycle {\n"
+                "    ignore_changes = [action[0].forward[0].target_group]\n  }\n}",
+            )
+
+
+# AlbModuleRules (TFBG705) reads Model.module_calls, which neither loader fills yet: it joins RULES
+# (with its fixtures) when they do; until then it would never fire on real input.
 RULES: list[Rule] = [ListenerRuleIgnoresForward(), NlbListenerIgnoresForward()]
