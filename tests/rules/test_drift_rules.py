@@ -159,3 +159,16 @@ def test_codedeploy_listener_from_the_alb_module():
     call = ModuleCall("module.alb", "terraform-aws-modules/alb/aws", None, Location("main.tf", 1))
     findings = run(AlbModuleRules(), Model(resources=[group], module_calls=[call]))
     assert len(findings) == 1 and "production listener" in findings[0].message
+
+
+def test_alb_listener_with_unknown_strategy_says_nothing():
+    lb = resource("aws_lb.alb", {"load_balancer_type": "application"})
+    prod = resource("aws_lb_listener.prod", {"load_balancer_arn": Ref(lb.address, "arn"), "default_action": forward("b")})
+    model = Model(resources=[lb, prod, bg_service(Ref(prod.address, "arn"), strategy=Unknown("var.strategy"))])
+    assert run(NlbListenerIgnoresForward(), model) == []
+
+
+def test_listener_of_unknown_load_balancer_type_is_only_info():
+    prod = resource("aws_lb_listener.prod", {"load_balancer_arn": Unknown("var.lb_arn"), "default_action": forward("b")})
+    model = Model(resources=[prod, bg_service(Ref(prod.address, "arn"))])
+    assert [f.severity.value for f in run(NlbListenerIgnoresForward(), model)] == ["info"]

@@ -159,6 +159,15 @@ def _traffic(shifted: list[ShiftedBy]) -> str:
     return "production" if any(s.role == "production" for s in shifted) else "test"
 
 
+def shifted_and_uncovered(resource: Resource, model: Model) -> tuple[list[ShiftedBy], list[str]]:
+    """Who shifts traffic on this rule/listener, and the forward paths its ignore_changes lacks
+    (both empty when nobody shifts it or when lifecycle is unknowable)."""
+    shifted = model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address)
+    if not shifted:
+        return [], []
+    return shifted, uncovered_forward_paths(resource) or []
+
+
 def _strategy_unknown(shifted: list[ShiftedBy]) -> bool:
     return all(isinstance(s.strategy, Unknown) for s in shifted)
 
@@ -174,10 +183,7 @@ class ListenerRuleIgnoresForward(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        shifted = model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address)
-        if not shifted:
-            return
-        missing = uncovered_forward_paths(resource)
+        shifted, missing = shifted_and_uncovered(resource, model)
         if not missing:
             return
         message = (
@@ -208,10 +214,7 @@ class NlbListenerIgnoresForward(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        shifted = model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address)
-        if not shifted:
-            return
-        missing = uncovered_forward_paths(resource)
+        shifted, missing = shifted_and_uncovered(resource, model)
         if not missing:
             return
         message = (
@@ -221,11 +224,11 @@ class NlbListenerIgnoresForward(Rule):
             f"declared target group"
         )
         lb_type = listener_lb_type(model, resource)
+        if isinstance(lb_type, str) and lb_type != "network":
+            return  # an ALB listener named as a rule is an error of its own (group A)
         if _strategy_unknown(shifted) or not isinstance(lb_type, str):
             yield self.unproven(resource, message, path=LIFECYCLE_PATH)
             return
-        if lb_type != "network":
-            return  # an ALB listener named as a rule is an error of its own (group A)
         yield self.finding(
             resource,
             message,
