@@ -124,12 +124,12 @@ class PlanReader:
         unknown_l = unknown if isinstance(unknown, list) else []
         length = max(len(after_l), len(unknown_l))
         if isinstance(expressions, list):  # nested blocks: one expressions object per block in the config
-            blocks = expressions
+            blocks = _match_blocks(after_l, expressions, length)
             return [
                 self._values(
                     after_l[i] if i < len(after_l) else None,
                     unknown_l[i] if i < len(unknown_l) else None,
-                    blocks[i] if len(blocks) == length else (blocks[0] if len(blocks) == 1 else None),
+                    blocks[i],
                     steps,
                 )
                 for i in range(length)
@@ -166,6 +166,43 @@ class PlanReader:
                 location=Location(self.name, None, f"/configuration/provider_config/{_escape(key)}"),
                 module=str(config.get("module_address") or ""),
             )
+
+
+def _match_blocks(values: list, blocks: list, length: int) -> list:
+    """The configuration block each planned block came from.
+
+    Set-typed blocks (`load_balancer`, a forward's `target_group`) come out of a plan in hash order,
+    not in the order written, so blocks are paired by the constant values they agree on; a block
+    that cannot be told apart from another gets none (its unknown values stay Unknown, never a
+    wrong reference).
+    """
+    if len(blocks) == 1:
+        return [blocks[0]] * length
+    if len(blocks) != length:
+        return [None] * length
+    pairs: list = [None] * length
+    for i, value in enumerate(values[:length]):
+        candidates = [b for b in blocks if _agrees(value, b)]
+        if len(candidates) == 1:
+            pairs[i] = candidates[0]
+    chosen = [id(p) for p in pairs if p is not None]
+    if len(chosen) != len(set(chosen)):  # two planned blocks claim one configuration block
+        return [None] * length
+    return pairs
+
+
+def _agrees(value: Any, block: Any) -> bool:
+    """Every constant the configuration block sets equals the planned value (recursively)."""
+    if not isinstance(value, dict) or not isinstance(block, dict):
+        return False
+    for key, expression in block.items():
+        if isinstance(expression, dict) and "constant_value" in expression:
+            if value.get(key) != expression["constant_value"]:
+                return False
+        elif isinstance(expression, list) and isinstance(value.get(key), list):
+            if len(expression) == len(value[key]) == 1 and not _agrees(value[key][0], expression[0]):
+                return False
+    return True
 
 
 def attach_source(model: Model, source: str) -> None:
