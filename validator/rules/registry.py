@@ -16,6 +16,7 @@ from validator.rules import external
 from validator.rules import drift
 from validator.rules import forwarding
 from validator.rules import service_connect
+from validator.rules import plan_changes
 from validator.rules.base import Rule
 
 ALL_RULES: list[Rule] = [
@@ -28,6 +29,8 @@ ALL_RULES: list[Rule] = [
     *drift.RULES,
     *forwarding.RULES,
     *service_connect.RULES,
+    # Rules that compare a plan's before and after; their ids keep their catalogue group.
+    *plan_changes.RULES,
 ]
 
 
