@@ -143,12 +143,13 @@ class TerraformHarness:
         self.data_dirs = root / "data"
         self.cli_config = root / "terraformrc"
         self._initialised: set[Path] = set()
-        self._lock_files_created: set[Path] = set()
+        self._owns_root = False
 
     @classmethod
     def create(cls, root: str | os.PathLike | None = None) -> "TerraformHarness":
         root_path = Path(root) if root else Path(tempfile.mkdtemp(prefix="tfbg-terraform-"))
         harness = cls(root_path)
+        harness._owns_root = root is None
         harness._build_mirror()
         return harness
 
@@ -206,12 +207,11 @@ class TerraformHarness:
         return self.run(dir, "fmt", "-check", "-diff", "-recursive")
 
     def init(self, dir: str | os.PathLike) -> subprocess.CompletedProcess:
+        """`terraform init` from the mirror. It writes `.terraform.lock.hcl` into `dir` (Terraform
+        1.0 cannot put it elsewhere; .gitignore keeps it out of commits). It is left there: its
+        content is the same in every session, and removing it would break a concurrent run."""
         directory = Path(dir).resolve()
-        lock = directory / ".terraform.lock.hcl"
-        existed = lock.exists()
         result = self.run(directory, "init", "-backend=false", "-no-color")
-        if not existed and lock.exists():
-            self._lock_files_created.add(lock)
         self._initialised.add(directory)
         return result
 
@@ -253,7 +253,6 @@ class TerraformHarness:
         return json.loads(shown.stdout)
 
     def close(self) -> None:
-        """Remove the lock files this harness created in configuration directories."""
-        for lock in self._lock_files_created:
-            lock.unlink(missing_ok=True)
-        self._lock_files_created.clear()
+        """Remove the harness's directory if `create()` made it (a given root is the caller's)."""
+        if self._owns_root:
+            shutil.rmtree(self.root, ignore_errors=True)

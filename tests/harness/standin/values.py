@@ -7,27 +7,47 @@ from typing import Any, Callable, Iterator
 from tf.types import Unknown
 
 
+def _rewrite(block: dict, value, set_attributes: Callable[[dict, dict], None]):
+    """Copy of an object value with `set_attributes(block, copy)` applied at every nesting level."""
+    if value is None or value is Unknown:
+        return value
+    out = dict(value)
+    set_attributes(block, out)
+    for name, nested in block["block_types"].items():
+        current = out.get(name)
+        if current is None or current is Unknown:
+            continue
+        if nested["nesting_mode"] == "single":
+            out[name] = _rewrite(nested["block"], current, set_attributes)
+        else:
+            out[name] = [_rewrite(nested["block"], v, set_attributes) for v in current]
+    return out
+
+
+def _unknown_if_computed_null(block: dict, out: dict) -> None:
+    for name, spec in block["attributes"].items():
+        if spec.get("computed") and out.get(name) is None:
+            out[name] = Unknown
+
+
+def _default_if_null(block: dict, out: dict) -> None:
+    for name, spec in block["attributes"].items():
+        if "default" in spec and out.get(name) is None:
+            out[name] = spec["default"]
+
+
 def mark_computed_unknown(block: dict, value: dict | None) -> dict | None:
     """Every computed attribute that is null becomes unknown, in nested blocks too.
 
     This is what the real provider's SDK plans on create: a value the provider will choose
     (an ARN, an id, `action.order` of a listener rule) is not known before apply.
     """
-    if value is None or value is Unknown:
-        return value
-    out = dict(value)
-    for name, spec in block["attributes"].items():
-        if spec.get("computed") and out.get(name) is None:
-            out[name] = Unknown
-    for name, nested in block["block_types"].items():
-        current = out.get(name)
-        if current is None or current is Unknown:
-            continue
-        if nested["nesting_mode"] == "single":
-            out[name] = mark_computed_unknown(nested["block"], current)
-        else:
-            out[name] = [mark_computed_unknown(nested["block"], v) for v in current]
-    return out
+    return _rewrite(block, value, _unknown_if_computed_null)
+
+
+def apply_defaults(block: dict, value: dict | None) -> dict | None:
+    """Unset arguments with a schema default get it, as the real provider's SDK (v2) plans them."""
+    return _rewrite(block, value, _default_if_null)
 
 
 def fill_nulls(block: dict, value: dict, path: str, errors: list[str]) -> dict:
@@ -68,21 +88,3 @@ def changed_paths(
             for i, (bv, av) in enumerate(zip(b, a)):
                 yield from changed_paths(nested["block"], bv, av, wanted, prefix + (name, i))
 
-
-def apply_defaults(block: dict, value: dict | None) -> dict | None:
-    """Unset arguments with a schema default get it, as the real provider's SDK (v2) plans them."""
-    if value is None or value is Unknown:
-        return value
-    out = dict(value)
-    for name, spec in block["attributes"].items():
-        if "default" in spec and out.get(name) is None:
-            out[name] = spec["default"]
-    for name, nested in block["block_types"].items():
-        current = out.get(name)
-        if current is None or current is Unknown:
-            continue
-        if nested["nesting_mode"] == "single":
-            out[name] = apply_defaults(nested["block"], current)
-        else:
-            out[name] = [apply_defaults(nested["block"], v) if v is not Unknown else v for v in current]
-    return out
