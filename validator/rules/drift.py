@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent
