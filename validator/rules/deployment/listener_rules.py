@@ -130,7 +130,8 @@ class TargetGroupOnNeitherRule(Rule):
                 answers = [contains(model, f, value) for f in forwards.values() if isinstance(f, Forwards)]
                 if True in answers:
                     continue
-                rules = " nor ".join(str(wiring.value(role)) for role in roles)
+                names = [str(wiring.value(role)) for role in roles]
+                rules = " nor ".join(names)
                 if unreadable or None in answers:
                     yield self.unproven(
                         resource,
@@ -141,7 +142,8 @@ class TargetGroupOnNeitherRule(Rule):
                     continue
                 yield self.finding(
                     resource,
-                    f"{resource.address} {label} {value} is forwarded to by neither {rules}; the deployment rolls back "
+                    f"{resource.address} {label} {value} is forwarded to by "
+                    f"{'neither ' + rules if len(names) > 1 else 'no action of ' + rules}; the deployment rolls back "
                     "(\"Target group ... is not associated with either productionListenerRule or testListenerRule\"): "
                     "forward the production rule to the primary (weight 100) and alternate (weight 0) target groups, "
                     "or the test rule to the alternate",
@@ -247,7 +249,7 @@ class NonForwardActionOnBlueGreenRule(Rule):
                     if isinstance(kind, str) and kind != "forward":
                         yield self.finding(
                             rule,
-                            f"{rule.address} is the {role} of {resource.address} and has a {kind!r} action; ECS "
+                            f"{rule.address} is the {role} of {resource.address} and has an action of type {kind!r}; ECS "
                             "blue/green is documented as unsupported when the rule mixes forward with other actions: "
                             "keep the rule to a single forward action (authenticate or redirect on another rule)",
                             path=f"action.{i}.type",
