@@ -190,3 +190,14 @@ def test_plan_document_with_rendered_json_only():
     document = data("data.aws_iam_policy_document.d", {"json": rendered})
     built = model(document, role(), resource("aws_iam_role_policy.p", {"role": "r", "policy": Ref("data.aws_iam_policy_document.d", "json")}))
     assert can_invoke(built) is Answer.ALLOWED
+
+
+def test_plan_rendered_json_is_attributed_to_its_document():
+    rendered = json.dumps(doc([INVOKE]))
+    document = data("data.aws_iam_policy_document.d", {"statement": [{"actions": ["lambda:InvokeFunction"], "resources": ["*"]}], "json": rendered})
+    policy = resource("aws_iam_role_policy.p", {"role": "r", "policy": rendered})
+    built = model(document, role(), policy)
+    index = iam_index(built)
+    [attached] = index.role(built.get("aws_iam_role.r")).permissions
+    assert {s.origin.address for s in attached.statements} == {"data.aws_iam_policy_document.d"}
+    assert can_invoke(built) is Answer.ALLOWED

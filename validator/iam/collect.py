@@ -80,11 +80,21 @@ class IamIndex:
         self._documents: dict[str, Policy] = {}
         self._building: set[str] = set()
         self._roles: dict[str, RolePolicies] = {}
+        self._rendered: dict[str, Resource] | None = None
 
     # -- resolving values to policies ---------------------------------------------------------------
 
     def resolve(self, value: Any) -> Resource | Unknown | None:
         return self.model.resolve(value)
+
+    def _rendered_documents(self) -> dict[str, Resource]:
+        if self._rendered is None:
+            self._rendered = {}
+            for resource in self.model.by_type(DOCUMENT_TYPE):
+                rendered = resource.values.get("json")
+                if resource.mode == "data" and isinstance(rendered, str) and rendered:
+                    self._rendered.setdefault(rendered, resource)
+        return self._rendered
 
     def document(self, resource: Resource) -> Policy:
         """An `aws_iam_policy_document` data source as a policy (merged per provider semantics)."""
@@ -114,7 +124,7 @@ class IamIndex:
             # A plan may carry the provider's rendered JSON only; an empty document has no statement.
             rendered = values.get("json")
             if isinstance(rendered, str) and rendered:
-                return self.policy_from_value(rendered, origin, label)
+                return self._from_decoded(decode_json_policy(rendered), origin, label)
             return Policy(label, origin, statements=[])
         statements: list[Statement] = []
         sources = list(_as_list(values.get("source_policy_documents")))
@@ -146,6 +156,11 @@ class IamIndex:
     def policy_from_value(self, value: Any, origin: Origin, label: str) -> Policy:
         """A policy attribute's value (JSON string, structure, Ref to a document's json) -> Policy."""
         if isinstance(value, str):
+            document = self._rendered_documents().get(value)
+            if document is not None:
+                # A plan carries the rendered JSON where the configuration said `data.x.json`: the
+                # statements belong to (and are reported at) that document.
+                return self.document(document)
             decoded = decode_json_policy(value)
             return self._from_decoded(decoded, origin, label)
         if isinstance(value, dict):
