@@ -363,3 +363,8 @@ def test_listener_protocol_tells_the_load_balancer_type_when_the_load_balancer_i
     assert run("TFBG110", model) == []
     listener.values["protocol"] = "HTTPS"
     assert severities(run("TFBG110", model)) == [Severity.ERROR]
+
+
+def test_equal_priorities_on_one_listener_are_reported_once_with_their_own_message():
+    [finding] = run("TFBG120", bg_model(prod_priority=10, test_priority=10))
+    assert finding.severity == Severity.WARNING and "priority already in use" in finding.message

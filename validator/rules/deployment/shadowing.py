@@ -48,6 +48,17 @@ class ShadowedTestRule(Rule):
         if priority_p is not None and priority_t is not None:
             if priority_t < priority_p:
                 return  # the test rule is evaluated first
+            if priority_t == priority_p and same_listener is True:
+                yield self.finding(
+                    test,
+                    f"{test.address} (test_listener_rule of {service.address}) and {production.address} (production "
+                    f"rule) both have priority {priority_t:g} on the same listener; Elastic Load Balancing rejects a "
+                    "priority already in use, and the test rule must come first anyway: give it a lower priority "
+                    "number plus a distinguishing condition, or move it to a separate test listener",
+                    path="priority",
+                    related=[service.address, production.address],
+                )
+                return
             if covers is True and same_listener is True:
                 yield self.finding(
                     test,
