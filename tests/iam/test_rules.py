@@ -224,3 +224,16 @@ def test_index_is_built_once_per_model():
     built = Model()
     assert iam_index(built) is iam_index(built)
     assert iam_index(Model()) is not iam_index(built)
+
+
+def test_permissions_boundary_caps_the_grant():
+    boundary = resource("aws_iam_policy.boundary", {"name": "boundary", "policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "elasticloadbalancing:Describe*", "Resource": "*"}]})})
+    built = model(boundary, infra_role(permissions_boundary=Ref("aws_iam_policy.boundary", "arn")), attach(), *blue_green_service(infra_role=INFRA))
+    [finding] = findings(iam.InfraRolePermissions(), built)
+    assert finding.severity is Severity.ERROR and "RegisterTargets" in finding.message and "DescribeRules" not in finding.message
+    unknown = infra_role(permissions_boundary=Unknown("var.boundary_arn has no value"))
+    built = model(unknown, attach(), *blue_green_service(infra_role=INFRA))
+    [finding] = findings(iam.InfraRolePermissions(), built)
+    assert finding.severity is Severity.INFO
+    admin = infra_role(permissions_boundary="arn:aws:iam::aws:policy/PowerUserAccess")
+    assert findings(iam.InfraRolePermissions(), model(admin, attach(), *blue_green_service(infra_role=INFRA))) == []

@@ -61,6 +61,14 @@ def combine(answers: list[Answer]) -> Answer:
     return Answer.UNKNOWN
 
 
+def _both(grant: Answer, boundary: Answer) -> Answer:
+    if boundary in (Answer.NOT_ALLOWED, Answer.DENIED):
+        return boundary
+    if boundary is Answer.UNKNOWN:
+        return Answer.UNKNOWN
+    return Answer.CONDITIONAL if Answer.CONDITIONAL in (grant, boundary) else Answer.ALLOWED
+
+
 def evaluate_needs(index: IamIndex, policies: RolePolicies, needs: list[Need]) -> list[Outcome]:
     outcomes = []
     for need in needs:
@@ -69,9 +77,16 @@ def evaluate_needs(index: IamIndex, policies: RolePolicies, needs: list[Need]) -
             if variant is None:
                 answers.append(Answer.ALLOWED)
                 continue
-            decision = evaluate(policies.permissions, Request(need.action, variant), index.resolve)
-            answers.append(decision.answer)
+            request = Request(need.action, variant)
+            decision = evaluate(policies.permissions, request, index.resolve)
             decisions.append(decision)
+            answer = decision.answer
+            if policies.boundary is not None and answer in (Answer.ALLOWED, Answer.CONDITIONAL):
+                # A permissions boundary caps the grant: both must allow.
+                capped = evaluate([policies.boundary], request, index.resolve)
+                decisions.append(capped)
+                answer = _both(answer, capped.answer)
+            answers.append(answer)
         outcomes.append(Outcome(need, combine(answers), decisions))
     return outcomes
 

@@ -44,6 +44,7 @@ class RolePolicies:
     trust: Policy | None
     permissions: list[Policy] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)  # managed_policy_arns and attachment resources
+    boundary: Policy | None = None  # permissions_boundary: caps what the permissions grant
 
     def managed_arns(self) -> list[str]:
         return [a.value for a in self.attachments if isinstance(a.value, str)]
@@ -296,6 +297,9 @@ class IamIndex:
 
         for attachment in result.attachments:
             result.permissions.append(self.attached_policy(attachment))
+        boundary = values.get("permissions_boundary")
+        if not is_absent(boundary):
+            result.boundary = self.attached_policy(Attachment(boundary, Origin(role.address, "permissions_boundary")))
         return result
 
     def _exclusive_names(self, role: Resource, resource_type: str, attribute: str) -> set[str] | None:
@@ -330,7 +334,7 @@ def iam_index(model: Model) -> IamIndex:
     entry = _CACHE.get(id(model))
     if entry is not None and entry[0] is model:
         return entry[1]
-    if len(_CACHE) > 8:
+    if len(_CACHE) >= 2:  # models can be large; keep only the ones being linted
         _CACHE.clear()
     index = IamIndex(model)
     _CACHE[id(model)] = (model, index)
