@@ -212,7 +212,7 @@ def test_action_names():
     assert check_action("elasticloadbalancing:ModifyRule") is None
     assert check_action("ELASTICLOADBALANCING:modifyrule") is None
     assert check_action("elasticloadbalancing:Modify*") is None
-    assert "is not a elasticloadbalancing action" in check_action("elasticloadbalancing:ModifyRules")
+    assert "names no elasticloadbalancing action" in check_action("elasticloadbalancing:ModifyRules")
     assert "matches no" in check_action("lambda:Invok*Alias")
     assert "not an AWS service prefix" in check_action("elasticloadbalancingv2:DescribeRules")
     assert "service:action" in check_action("InvokeFunction")

@@ -52,7 +52,7 @@ def check_action(pattern: str) -> str | None:
         return f"'{pattern}' matches no {service_lower} action"
     if action.lower() in covered:
         return None
-    return f"'{pattern}' is not a {service_lower} action"
+    return f"'{pattern}' names no {service_lower} action"
 
 
 def resource_types(action: str) -> list[str] | None:
