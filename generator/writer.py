@@ -20,13 +20,12 @@ def check_target(out: Path, *, force: bool) -> None:
 
 def write_module(out: Path, files: dict[str, bytes], *, force: bool) -> None:
     check_target(out, force=force)
-    parent = out.resolve().parent
+    out = out.resolve()
+    created = _first_missing_ancestor(out.parent)
+    staging = None
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tfbg-", dir=parent))
-    except OSError as error:
-        raise UserError(f"{parent}: cannot create the output directory ({error.strerror})") from None
-    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tfbg-", dir=out.parent))
         for relative, data in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,9 +33,21 @@ def write_module(out: Path, files: dict[str, bytes], *, force: bool) -> None:
         os.chmod(staging, 0o755)  # mkdtemp creates 0700
         _swap_in(staging, out)
     except OSError as error:
+        if created is not None:  # parent directories made for this module go too: nothing half-written
+            shutil.rmtree(created, ignore_errors=True)
         raise UserError(f"{out}: cannot write the module ({error.strerror})") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _first_missing_ancestor(directory: Path) -> Path | None:
+    missing = None
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            return missing
+        missing = candidate
+    return missing
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -195,6 +195,9 @@ def test_failure_while_writing_leaves_nothing_behind(workdir, monkeypatch):
     monkeypatch.setattr(Path, "write_bytes", failing_write)
     assert_one_line_failure(run("svc"), "svc: cannot write the module (No space left on device)")
     assert list(workdir.iterdir()) == []
+    written.clear()
+    assert_one_line_failure(run("svc", "--out", "new/parents/svc"), "cannot write the module (No space left on device)")
+    assert list(workdir.iterdir()) == []
 
 
 def test_failure_while_replacing_keeps_the_old_directory(workdir, monkeypatch):

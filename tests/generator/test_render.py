@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_render_is_deterministic_within_and_across_processes():
         f"print(json.dumps({{k: hashlib.sha256(v).hexdigest() for k, v in render(build({VARIANTS['ca-alb-hea-hooks']!r})).items()}}))"
     )
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": "12345", "PATH": ""})
+                           env={"PYTHONHASHSEED": "12345", "PATH": ""}, cwd=Path(__file__).resolve().parents[2])
     assert json.loads(other.stdout) == {k: hashlib.sha256(v).hexdigest() for k, v in first.items()}
 
 
