@@ -493,3 +493,59 @@ def test_duplicate_declarations_are_diagnostics_and_the_first_one_is_kept(tmp_pa
     [diagnostic] = model.diagnostics
     assert diagnostic.location == Location(str(tmp_path / "b.tf"), 1)
     assert diagnostic.message == f'duplicate resource "aws_sqs_queue" "q": already declared at {tmp_path / "a.tf"}:1'
+
+
+def test_override_files_merge_into_their_base_blocks(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                locals { name = "base" }
+                resource "aws_ecs_service" "this" {
+                  name          = local.name
+                  desired_count = 1
+                  deployment_configuration {
+                    strategy = "ROLLING"
+                  }
+                  lifecycle { ignore_changes = [desired_count] }
+                }
+            """,
+            "z_override.tf": """
+                locals { name = "overridden" }
+                resource "aws_ecs_service" "this" {
+                  desired_count = 2
+                  deployment_configuration {
+                    strategy = "BLUE_GREEN"
+                  }
+                  lifecycle { create_before_destroy = true }
+                }
+            """,
+        },
+    )
+    model = load_directory(root)
+    assert model.diagnostics == []
+    service = model.get("aws_ecs_service.this")
+    assert service.values == {
+        "name": "overridden",
+        "desired_count": 2,
+        "deployment_configuration": [{"strategy": "BLUE_GREEN"}],
+    }
+    assert service.location == Location(str(tmp_path / "main.tf"), 2)
+    assert service.loc("desired_count") == Location(str(tmp_path / "z_override.tf"), 3)
+    assert service.loc("deployment_configuration.0.strategy") == Location(str(tmp_path / "z_override.tf"), 5)
+    assert service.ignore_changes == frozenset({"desired_count"})
+
+
+def test_override_without_base_and_json_configuration_are_diagnostics(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": "",
+            "override.tf": 'resource "aws_sqs_queue" "ghost" { name = "x" }\n',
+            "extra.tf.json": '{"resource": {}}',
+        },
+    )
+    diagnostics = {d.location.file.rsplit("/", 1)[-1]: d for d in load_directory(root).diagnostics}
+    assert diagnostics["override.tf"].severity == "error"
+    assert "no base declaration" in diagnostics["override.tf"].message
+    assert diagnostics["extra.tf.json"].severity == "info"

@@ -67,6 +67,14 @@ class Evaluator:
     def unknown(self, node: Tree | Token) -> Unknown:
         return Unknown(self.text(node))
 
+    def for_attribute(self, attribute: Any) -> "Evaluator":
+        """This evaluator, or one reading the attribute's own file (attributes merged from overrides)."""
+        source = getattr(attribute, "source", "") or self.source
+        return self if source is self.source else Evaluator(self.scope, source, self.names)
+
+    def attribute(self, attribute: Any) -> Any:
+        return self.for_attribute(attribute).eval(attribute.expr)
+
     def with_names(self, names: dict[str, Any]) -> "Evaluator":
         merged = dict(self.names)
         merged.update(names)

@@ -141,10 +141,10 @@ class ModuleInstance:
                 return convert_variable(declaration, self.root_values[name])
         elif self.call is not None and name in self.call.attributes:
             argument = self.call.attributes[name]
-            value = self.parent.evaluator(self.call, self.call_iteration).eval(argument.expr)
+            value = self.parent.evaluator(self.call, self.call_iteration).attribute(argument)
             return convert_variable(declaration, value)
         if "default" in declaration.attributes:
-            return self.evaluator(declaration).eval(declaration.attributes["default"].expr)
+            return self.evaluator(declaration).attribute(declaration.attributes["default"])
         where = f"{self.address}." if self.address else ""
         return Unknown(f"{where}var.{name} has no value")
 
@@ -154,7 +154,7 @@ class ModuleInstance:
             return Invalid(f"{text}: no local value {name!r}")
         block = self.config.local_blocks[name]
         return self.loader.guarded(
-            ("local", self.address, name), lambda: self.evaluator(block).eval(attribute.expr)
+            ("local", self.address, name), lambda: self.evaluator(block).attribute(attribute)
         )
 
     def output(self, name: str, text: str) -> Any:
@@ -163,7 +163,7 @@ class ModuleInstance:
             return Invalid(f"{text}: no output {name!r}")
         return self.loader.guarded(
             ("output", self.address, name),
-            lambda: self.evaluator(block).eval(block.attributes["value"].expr),
+            lambda: self.evaluator(block).attribute(block.attributes["value"]),
         )
 
     def read_file(self, path: str) -> str | None:
@@ -367,14 +367,14 @@ class _Scope:
 def expand(block: Block, evaluator: Evaluator) -> Expansion:
     """The instance keys of a resource or module block from its count / for_each."""
     if "count" in block.attributes:
-        count = evaluator.eval(block.attributes["count"].expr)
+        count = evaluator.attribute(block.attributes["count"])
         if isinstance(count, float) and count.is_integer():
             count = int(count)
         if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
             return Expansion(list(range(count)), "count")
         return Expansion(None, "count")
     if "for_each" in block.attributes:
-        collection = evaluator.eval(block.attributes["for_each"].expr)
+        collection = evaluator.attribute(block.attributes["for_each"])
         if isinstance(collection, dict):
             keys = sorted(collection)
             return Expansion(keys, "for_each", {k: collection[k] for k in keys})
@@ -403,8 +403,8 @@ def body_member(block: Block, name: str, evaluator: Evaluator, prefix: str, loca
     if name in block.attributes:
         attribute = block.attributes[name]
         if locations is not None:
-            locations[prefix + name] = Location(block.file, attribute.line)
-        return evaluator.eval(attribute.expr)
+            locations[prefix + name] = Location(attribute.file or block.file, attribute.line)
+        return evaluator.attribute(attribute)
     elements: list[Any] = []
     found = False
     for nested in block.blocks:
@@ -412,7 +412,7 @@ def body_member(block: Block, name: str, evaluator: Evaluator, prefix: str, loca
             found = True
             index = len(elements)
             if locations is not None:
-                locations[f"{prefix}{name}.{index}"] = Location(block.file, nested.line)
+                locations[f"{prefix}{name}.{index}"] = Location(nested.file, nested.line)
             elements.append(body_values(nested, evaluator, f"{prefix}{name}.{index}.", locations))
         elif nested.type == "dynamic" and nested.labels and nested.labels[0] == name:
             found = True
@@ -436,24 +436,26 @@ def _dynamic(block: Block, evaluator: Evaluator, prefix: str, start: int, locati
     name = block.labels[0]
     iterator = name
     if "iterator" in block.attributes:
-        iterator = evaluator.text(block.attributes["iterator"].expr).strip()
+        iterator_attribute = block.attributes["iterator"]
+        iterator = evaluator.for_attribute(iterator_attribute).text(iterator_attribute.expr).strip()
     contents = block.blocks_of("content")
     if "for_each" not in block.attributes or len(contents) != 1:
         return Unknown(f'dynamic "{name}" without for_each or content')
-    collection = evaluator.eval(block.attributes["for_each"].expr)
+    for_each = block.attributes["for_each"]
+    collection = evaluator.attribute(for_each)
     if isinstance(collection, dict):
         pairs = list(collection.items())
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     else:
-        return Unknown(f'dynamic "{name}": for_each = {evaluator.text(block.attributes["for_each"].expr)}')
+        return Unknown(f'dynamic "{name}": for_each = {evaluator.for_attribute(for_each).text(for_each.expr)}')
     content = contents[0]
     generated = []
     for offset, (key, value) in enumerate(pairs):
         index = start + offset
         inner = evaluator.with_names({iterator: {"key": key, "value": value}})
         if locations is not None:
-            locations[f"{prefix}{index}"] = Location(block.file, content.line)
+            locations[f"{prefix}{index}"] = Location(content.file, content.line)
         generated.append(body_values(content, inner, f"{prefix}{index}.", locations))
     return generated
 
@@ -465,7 +467,8 @@ def variable_type(declaration: Block) -> str:
     attribute = declaration.attributes.get("type")
     if attribute is None:
         return "any"
-    return " ".join(declaration.source[_span(attribute.expr)].split()) or "any"
+    source = attribute.source or declaration.source
+    return " ".join(source[_span(attribute.expr)].split()) or "any"
 
 
 def _span(expr: Any) -> slice:
@@ -502,11 +505,11 @@ def ignore_changes(block: Block, evaluator: Evaluator) -> frozenset[str] | str:
         attribute = lifecycle.attributes.get("ignore_changes")
         if attribute is None:
             continue
-        text = evaluator.text(attribute.expr).strip()
-        if text == "all":
+        own = evaluator.for_attribute(attribute)
+        if own.text(attribute.expr).strip() == "all":
             return "all"
         for element in _elements(attribute.expr):
-            path = _traversal_path(element, evaluator)
+            path = _traversal_path(element, own)
             if path == "*":  # Terraform < 0.12 spelling of `all`
                 return "all"
             if path:

@@ -49,32 +49,102 @@ def load_module_config(directory: str) -> ModuleConfig:
     """
     config = ModuleConfig(directory)
     try:
-        names = sorted(n for n in os.listdir(directory or ".") if n.endswith(".tf"))
+        listing = sorted(os.listdir(directory or "."))
     except OSError as error:
         config.diagnostics.append(
             Diagnostic(f"cannot read directory: {error.strerror}", Location(directory or "."))
         )
         return config
-    for name in names:
+    names = [n for n in listing if n.endswith(".tf")]
+    # Terraform reads override files last and merges them into the blocks they name.
+    overrides = [n for n in names if _is_override(n)]
+    for name in [n for n in names if not _is_override(n)] + overrides:
         path = os.path.normpath(os.path.join(directory, name))
-        if not os.path.isfile(path):
+        root = _parse_file(config, path)
+        if root is None:
             continue
-        try:
-            text = read_text(path)
-        except (OSError, UnicodeDecodeError) as error:
-            config.diagnostics.append(Diagnostic(f"cannot read file: {error}", Location(path)))
-            continue
-        config.files.append(path)
-        config.lines += text.count("\n") + 1
-        try:
-            root = parse_text(text, path)
-        except ParseFailure as failure:
+        if name in overrides:
+            _merge_overrides(config, root)
+        else:
+            _index(config, root)
+    for name in listing:
+        if name.endswith(".tf.json"):
             config.diagnostics.append(
-                Diagnostic(f"cannot parse: {failure}", Location(path, failure.line))
+                Diagnostic(
+                    "Terraform JSON configuration (*.tf.json) is not read by tfbg; its resources are not checked",
+                    Location(os.path.normpath(os.path.join(directory, name))),
+                    severity="info",
+                )
+            )
+    return config
+
+
+def _is_override(name: str) -> bool:
+    return name == "override.tf" or name.endswith("_override.tf")
+
+
+def _parse_file(config: ModuleConfig, path: str) -> Block | None:
+    if not os.path.isfile(path):
+        return None
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as error:
+        config.diagnostics.append(Diagnostic(f"cannot read file: {error}", Location(path)))
+        return None
+    config.files.append(path)
+    config.lines += text.count("\n") + 1
+    try:
+        return parse_text(text, path)
+    except ParseFailure as failure:
+        config.diagnostics.append(Diagnostic(f"cannot parse: {failure}", Location(path, failure.line)))
+        return None
+
+
+def _merge_overrides(config: ModuleConfig, root: Block) -> None:
+    """Terraform's override files: arguments replace the base block's, nested block types replace
+    all base blocks of that type, `lifecycle` merges argument by argument, locals replace by name."""
+    for block in root.blocks:
+        kind, labels = block.type, block.labels
+        base: Block | None = None
+        if kind in ("resource", "data") and len(labels) == 2:
+            decl = config.resources.get(("managed" if kind == "resource" else "data", *labels))
+            base = decl.block if decl else None
+        elif kind in ("variable", "output", "module") and len(labels) == 1:
+            table = {"variable": config.variables, "output": config.outputs, "module": config.modules}[kind]
+            base = table.get(labels[0])
+        elif kind == "locals":
+            for name, attribute in block.attributes.items():
+                config.locals[name] = attribute
+                config.local_blocks[name] = block
+            continue
+        elif kind == "terraform":
+            config.terraform.append(block)
+            continue
+        else:
+            continue
+        if base is None:
+            described = " ".join([kind, *(f'"{label}"' for label in labels)])
+            config.diagnostics.append(
+                Diagnostic(f"override of {described} has no base declaration to override", Location(block.file, block.line))
             )
             continue
-        _index(config, root)
-    return config
+        _merge_block(base, block)
+
+
+def _merge_block(base: Block, override: Block) -> None:
+    base.attributes.update(override.attributes)
+    for nested in override.blocks:
+        if nested.type == "lifecycle":
+            existing = base.blocks_of("lifecycle")
+            if existing:
+                existing[0].attributes.update(nested.attributes)
+                continue
+    replaced = {
+        (b.labels[0] if b.type == "dynamic" and b.labels else b.type) for b in override.blocks if b.type != "lifecycle"
+    }
+    base.blocks = [
+        b for b in base.blocks if (b.labels[0] if b.type == "dynamic" and b.labels else b.type) not in replaced
+    ] + [b for b in override.blocks if b.type != "lifecycle" or not base.blocks_of("lifecycle")]
 
 
 def _index(config: ModuleConfig, root: Block) -> None:

@@ -28,6 +28,9 @@ class Attribute:
     expr: Tree | Token
     line: int
     end_line: int
+    file: str = ""
+    # The whole file's text (shared): an attribute merged from an override file keeps its own.
+    source: str = field(default="", repr=False)
 
 
 @dataclass
@@ -79,7 +82,7 @@ def _fill(block: Block, body: Tree, file: str, text: str) -> None:
         if child.data == "attribute":
             name = _name(child.children[0])
             expr = child.children[2]
-            block.attributes[name] = Attribute(name, expr, child.meta.line, child.meta.end_line)
+            block.attributes[name] = Attribute(name, expr, child.meta.line, child.meta.end_line, file, text)
         elif child.data == "block":
             block.blocks.append(_block(child, file, text))
 

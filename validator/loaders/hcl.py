@@ -188,7 +188,7 @@ def _walk(
     instances.append(module)
     for name, call in module.config.modules.items():
         source_attribute = call.attributes.get("source")
-        source = module.evaluator(call).eval(source_attribute.expr) if source_attribute else None
+        source = module.evaluator(call).attribute(source_attribute) if source_attribute else None
         location = Location(call.file, call.line)
         where = module.absolute(f"module.{name}")
         if not isinstance(source, str):
@@ -274,7 +274,7 @@ def _add_providers(module: ModuleInstance, model: Model) -> None:
         for block in terraform.blocks_of("required_providers"):
             evaluator = module.evaluator(block)
             for name, attribute in block.attributes.items():
-                value = evaluator.eval(attribute.expr)
+                value = evaluator.attribute(attribute)
                 source, version = None, None
                 if isinstance(value, dict):
                     source = value.get("source") if isinstance(value.get("source"), str) else None
