@@ -76,3 +76,8 @@ def test_pause_hook_with_unknown_wait_is_unproven():
     findings = run(hooks.PauseHookBlocksApply(), service({"lifecycle_hook": [hook]},
                                                           wait_for_steady_state=Unknown("var.wait")))
     assert [f.severity for f in findings] == [Severity.INFO]
+
+
+def test_identical_hook_blocks_collapse_like_the_set_they_are():
+    resource = service({"lifecycle_hook": [lambda_hook() for _ in range(11)]})
+    assert list(hooks.TooManyHooks().check(resource, Model())) == []

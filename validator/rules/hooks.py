@@ -85,7 +85,12 @@ class TooManyHooks(Rule):
         hooks, unknown = known_hooks(resource)
         reported = False
         for kind in (LAMBDA, PAUSE):
-            of_kind = [path for path, _, hook_kind in hooks if hook_kind == kind]
+            # lifecycle_hook is a set: identical blocks collapse into one hook.
+            distinct: dict[str, str] = {}
+            for path, hook, hook_kind in hooks:
+                if hook_kind == kind:
+                    distinct.setdefault(repr(sorted(hook.items(), key=lambda item: item[0])), path)
+            of_kind = list(distinct.values())
             if len(of_kind) > self.LIMIT:
                 reported = True
                 yield self.finding(
