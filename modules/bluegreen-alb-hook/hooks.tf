@@ -35,7 +35,8 @@ data "aws_iam_policy_document" "lambda_assume" {
   }
 }
 
-# Execution role of the hook functions: their own log groups, the state of the rollback alarms# and, only when they run in the VPC, the network interfaces Lambda needs there.
+# Execution role of the hook functions: their own log groups, the state of the rollback alarms
+# and, only when they run in the VPC, the network interfaces Lambda needs there.
 resource "aws_iam_role" "hook_function" {
   name               = "${var.name}-hook-function"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json

@@ -191,6 +191,14 @@ def test_only_terraform_1_0_language(renders):
                 assert not NEWER_THAN_1_0.search(data.decode()), path
 
 
+def test_no_template_section_runs_into_the_next_line(renders):
+    for _, files in renders.values():
+        for path, data in files.items():
+            if path.endswith(".tf"):
+                for line in data.decode().splitlines():
+                    assert "# " not in line.strip()[1:] or not line.strip().startswith("#"), (path, line)
+
+
 def test_module_variables_validate_the_same_ranges():
     variables = render(build({"strategy": "linear"}))["variables.tf"].decode()
     assert "var.step_percent >= 3 && var.step_percent <= 100" in variables

@@ -5,6 +5,7 @@ exactly as a user would."""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -123,8 +124,23 @@ def test_planned_values(plan, label):
         assert resources[name]["function_name"].startswith(answers.name + "-")
         assert len(resources[name]["function_name"]) <= 64
 
-    timeout = int(service["timeouts"]["update"].rstrip("m"))
-    assert timeout >= 30 + answers.bake_time_in_minutes + (20 if answers.load_balancer == "nlb" else 0)
+    assert service["timeouts"] == {"create": f"{expected_timeout(answers)}m", "update": f"{expected_timeout(answers)}m",
+                                   "delete": None}
+
+
+def expected_timeout(answers) -> int:
+    """Minutes a deployment may take with the module's default inputs (ecs-deployments.md R-37)."""
+    steps = {"blue-green": 1, "linear": math.ceil(100 / answers.step_percent), "canary": 2}[answers.strategy]
+    bake = answers.bake_time_in_minutes
+    if answers.strategy == "linear":
+        bake += (steps - 1) * answers.step_bake_time_in_minutes
+    if answers.strategy == "canary":
+        bake += answers.canary_bake_time_in_minutes
+    nlb = 10 * (1 + steps) if answers.load_balancer == "nlb" else 0
+    recurring = {"PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"}
+    runs = sum(steps if stage in recurring else 1 for stage in answers.hooks)
+    per_run = math.ceil((0 + 600 + 30) / 60)  # warm-up, check timeout, one poll interval (defaults)
+    return 30 + bake + nlb + per_run * runs
 
 
 @pytest.fixture
