@@ -105,6 +105,10 @@ def test_module_instances_with_count_and_for_each_are_addressed_as_terraform_doe
         },
     )
     model = load_directory(root)
+    assert sorted((c.address, c.source) for c in model.module_calls) == [
+        ("module.pair", "./modules/svc"),
+        ("module.svc", "./modules/svc"),
+    ]
     addresses = sorted(r.address for r in model.resources)
     assert addresses == [
         'aws_ssm_parameter.p',
@@ -144,6 +148,7 @@ def test_nested_module_variables_flow_down_two_levels(tmp_path):
     model = load_directory(root)
     queue = model.get("module.outer.module.inner.aws_sqs_queue.q")
     assert queue.values["name"] == "p-inner"
+    assert [c.address for c in model.module_calls] == ["module.outer", "module.outer.module.inner"]
     assert queue.module == "module.outer.module.inner"
     assert queue.location.file.endswith("inner/main.tf")
 
@@ -419,6 +424,8 @@ def test_remote_module_is_reported_once_as_info_and_skipped(tmp_path):
     [diagnostic] = model.diagnostics
     assert diagnostic.severity == "info"
     assert "module.ecs" in diagnostic.message and "terraform-aws-modules/ecs/aws" in diagnostic.message
+    [call] = model.module_calls
+    assert (call.address, call.source, call.version) == ("module.ecs", "terraform-aws-modules/ecs/aws", "5.0.0")
     assert diagnostic.location == Location(str(tmp_path / "main.tf"), 1)
     assert isinstance(model.get("aws_sqs_queue.q").values["name"], Unknown)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Iterable, Mapping
 
 from validator.errors import InputError
@@ -26,7 +27,7 @@ from validator.hcl.instance import (
 )
 from validator.hcl.module import ModuleConfig, load_module_config, read_text
 from validator.hcl.parse import ParseFailure, parse_text
-from validator.model import Diagnostic, Location, Model, ProviderRequirement, Resource, Unknown
+from validator.model import Diagnostic, Location, Model, ModuleCall, ProviderRequirement, Resource, Unknown
 
 MAX_MODULE_DEPTH = 16
 
@@ -194,6 +195,7 @@ def _walk(
         if not isinstance(source, str):
             model.diagnostics.append(Diagnostic(f"{where}: module source is not a literal string", location))
             continue
+        _record_call(model, where, source, module.evaluator(call), call, location)
         manifest_key = f"{key_path}.{name}" if key_path else name
         if _is_local(source):
             directory = os.path.normpath(os.path.join(module.config.directory, source))
@@ -237,6 +239,17 @@ def _walk(
         module.children[name] = (expansion, children)
         for child in children.values():
             _walk(child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key)
+
+
+def _record_call(model: Model, where: str, source: str, evaluator: Evaluator, call, location: Location) -> None:
+    """Model.module_calls: one entry per call path (instances of the same call share it)."""
+    address = re.sub(r'\[[^\]]*\]', "", where)
+    if any(existing.address == address for existing in model.module_calls):
+        return
+    version = evaluator.attribute(call.attributes["version"]) if "version" in call.attributes else None
+    model.module_calls.append(
+        ModuleCall(address, source, version if isinstance(version, str) else None, location)
+    )
 
 
 def _unknown(call) -> Expansion:
