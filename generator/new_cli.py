@@ -43,43 +43,43 @@ def new(
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; unanswered questions take defaults."),
     force: bool = typer.Option(False, "--force", help="Replace the contents of an existing non-empty --out directory."),
-    strategy: Optional[str] = typer.Option(None, help="blue-green | linear | canary. [default: blue-green]"),
+    strategy: Optional[str] = typer.Option(None, help="blue-green | linear | canary. (default: blue-green)"),
     bake_time: Optional[str] = typer.Option(
-        None, "--bake-time", help="Minutes both revisions run after the production shift (0-1440). [default: 5]"
+        None, "--bake-time", help="Minutes both revisions run after the production shift (0-1440). (default: 5)"
     ),
-    step_percent: Optional[str] = typer.Option(None, help="linear: percent per step (3.0-100.0, multiples of 0.1). [default: 10]"),
-    step_bake_time: Optional[str] = typer.Option(None, "--step-bake-time", help="linear: minutes after each step (0-1440). [default: 6]"),
-    canary_percent: Optional[str] = typer.Option(None, help="canary: first share (0.1-100.0, multiples of 0.1). [default: 5]"),
+    step_percent: Optional[str] = typer.Option(None, help="linear: percent per step (3.0-100.0, multiples of 0.1). (default: 10)"),
+    step_bake_time: Optional[str] = typer.Option(None, "--step-bake-time", help="linear: minutes after each step (0-1440). (default: 6)"),
+    canary_percent: Optional[str] = typer.Option(None, help="canary: first share (0.1-100.0, multiples of 0.1). (default: 5)"),
     canary_bake_time: Optional[str] = typer.Option(
-        None, "--canary-bake-time", help="canary: minutes before the rest moves (0-1440). [default: 10]"
+        None, "--canary-bake-time", help="canary: minutes before the rest moves (0-1440). (default: 10)"
     ),
-    load_balancer: Optional[str] = typer.Option(None, help="alb | nlb. [default: alb]"),
+    load_balancer: Optional[str] = typer.Option(None, help="alb | nlb. (default: alb)"),
     test_traffic: Optional[str] = typer.Option(
-        None, help="listener (separate test listener) | header (ALB only: header on the production listener) | none. [default: listener]"
+        None, help="listener (separate test listener) | header (ALB only: header on the production listener) | none. (default: listener)"
     ),
-    test_header_name: Optional[str] = typer.Option(None, help="header mode: header name. [default: x-tfbg-test]"),
-    test_header_value: Optional[str] = typer.Option(None, help="header mode: header value. [default: true]"),
-    listener_rule_priority: Optional[str] = typer.Option(None, help="ALB: production rule priority (2-50000). [default: 100]"),
-    production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. [default: 80]"),
-    test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. [default: 8080]"),
+    test_header_name: Optional[str] = typer.Option(None, help="header mode: header name. (default: x-tfbg-test)"),
+    test_header_value: Optional[str] = typer.Option(None, help="header mode: header value. (default: true)"),
+    listener_rule_priority: Optional[str] = typer.Option(None, help="ALB: production rule priority (2-50000). (default: 100)"),
+    production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. (default: 80)"),
+    test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. (default: 8080)"),
     hooks: Optional[str] = typer.Option(
-        None, help="Comma-separated lifecycle stages to hook with a Lambda function, or 'none'. [default: none]"
+        None, help="Comma-separated lifecycle stages to hook with a Lambda function, or 'none'. (default: none)"
     ),
     alarm_rollback: Optional[bool] = typer.Option(
-        None, "--alarm-rollback/--no-alarm-rollback", help="Roll back on CloudWatch alarms. [default: no]"
+        None, "--alarm-rollback/--no-alarm-rollback", help="Roll back on CloudWatch alarms. (default: no)"
     ),
     circuit_breaker: Optional[bool] = typer.Option(
-        None, "--circuit-breaker/--no-circuit-breaker", help="Roll back with the deployment circuit breaker. [default: yes]"
+        None, "--circuit-breaker/--no-circuit-breaker", help="Roll back with the deployment circuit breaker. (default: yes)"
     ),
-    launch_type: Optional[str] = typer.Option(None, help="FARGATE | EC2 (awsvpc). [default: FARGATE]"),
-    desired_count: Optional[str] = typer.Option(None, help="Number of tasks. [default: 2]"),
-    container_name: Optional[str] = typer.Option(None, help="Container that receives traffic. [default: app]"),
-    container_port: Optional[str] = typer.Option(None, help="Its port. [default: 8080]"),
+    launch_type: Optional[str] = typer.Option(None, help="FARGATE | EC2 (awsvpc). (default: FARGATE)"),
+    desired_count: Optional[str] = typer.Option(None, help="Number of tasks. (default: 2)"),
+    container_name: Optional[str] = typer.Option(None, help="Container that receives traffic. (default: app)"),
+    container_port: Optional[str] = typer.Option(None, help="Its port. (default: 8080)"),
     least_privilege: Optional[bool] = typer.Option(
         None,
         "--least-privilege/--managed-policy",
         help="Infrastructure role: inline policy scoped to this module's resources, or the AWS managed policy. "
-        "[default: managed policy]",
+        "(default: managed policy)",
     ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""

@@ -207,3 +207,12 @@ def test_failure_while_replacing_keeps_the_old_directory(workdir, monkeypatch):
     assert_one_line_failure(run("svc", "--force"), "cannot write the module (Permission denied)")
     assert tree(workdir / "svc") == {"keep.tf": b"# mine\n"}
     assert sorted(p.name for p in workdir.iterdir()) == ["svc"]
+
+
+def test_rerender_in_place_from_the_modules_own_answers(workdir):
+    assert run("svc", "--strategy", "linear", "--hooks", "PRE_SCALE_UP").exit_code == 0
+    before = tree(workdir / "svc")
+    (workdir / "svc" / "main.tf").write_text("# edited\n")
+    result = run("svc", "--answers", "svc/.tfbg-answers.json", "--out", "svc", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert tree(workdir / "svc") == before
