@@ -265,9 +265,15 @@ def test_variable_without_value_is_unknown(tmp_path):
 
 
 def test_missing_var_file_is_an_input_error(tmp_path):
-    root = write(tmp_path, {"main.tf": ""})
+    root = write(tmp_path, {"main.tf": "\n"})
     with pytest.raises(InputError, match="nope.tfvars"):
         load_directory(root, var_files=[str(tmp_path / "nope.tfvars")])
+
+
+def test_directory_without_terraform_files_is_an_input_error(tmp_path):
+    (tmp_path / "README.md").write_text("not terraform")
+    with pytest.raises(InputError, match="no Terraform files"):
+        load_directory(str(tmp_path))
 
 
 def test_not_a_directory_is_an_input_error(tmp_path):

@@ -149,8 +149,8 @@ def test_plan_json_that_is_not_a_plan_is_an_input_error(project):
 
 
 def test_a_tf_file_argument_lints_its_directory(project):
-    project({"mod/main.tf": BAD, "mod/other.tf": CLEAN.replace('"q"', '"other"')})
-    result = run("lint", "mod/main.tf", "mod/other.tf")
+    project({"mod/main.tf": BAD, "mod/other.tf": CLEAN.replace('"q"', '"other"'), "mod/terraform.tfvars": ""})
+    result = run("lint", "mod/main.tf", "mod/other.tf", "mod/terraform.tfvars")
     assert result.exit_code == 1
     assert result.stdout.count("TFBG990 error") == 1
 

@@ -48,6 +48,8 @@ def load_directory(
     loader = Loader(root_directory)
 
     root_config = _config(root_directory, configs, model)
+    if not root_config.files and not model.diagnostics:
+        raise InputError(f"{path}: no Terraform files (*.tf) in this directory")
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
