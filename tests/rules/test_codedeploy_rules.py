@@ -177,22 +177,39 @@ def test_service_target_group_not_in_pair():
     assert run(rule, model) == []
 
 
-def test_service_role():
+def _trust_document(service):
+    document = resource("data.aws_iam_policy_document.trust", {"statement": [
+        {"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": [service]}]}]})
+    document.mode = "data"
+    return document
+
+
+def test_service_role_is_evaluated_by_the_iam_evaluator():
     rule = cd.CodeDeployServiceRole()
-    trust = resource("data.aws_iam_policy_document.trust", {"statement": [{"principals": [{"type": "Service", "identifiers": ["codedeploy.amazonaws.com"]}]}]})
-    trust.mode = "data"
-    role = resource("aws_iam_role.codedeploy", {"name": "cd", "assume_role_policy": Ref(trust.address, "json")})
-    attach = resource("aws_iam_role_policy_attachment.cd", {"role": "cd", "policy_arn": "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"})
-    assert run(rule, base(trust, role, attach)) == []
-    attach.values["policy_arn"] = "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole"
-    assert ids(run(rule, base(trust, role, attach))) == [("TFBG510", "warning")]
-    assert ids(run(rule, base(trust, role))) == [("TFBG510", "error")]
-    trust.values["statement"][0]["principals"][0]["identifiers"] = ["ecs.amazonaws.com"]
-    attach.values["policy_arn"] = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECSLimited"
-    assert ids(run(rule, base(trust, role, attach))) == [("TFBG510", "error")]
-    inline = resource("aws_iam_role_policy.cd", {"role": Ref("aws_iam_role.codedeploy", "id"), "policy": "{}"})
-    role.values["assume_role_policy"] = '{"Statement":[{"Principal":{"Service":"codedeploy.amazonaws.com"}}]}'
-    assert ids(run(rule, base(role, inline))) == [("TFBG510", "info")]
+    role = resource("aws_iam_role.codedeploy", {"name": "cd", "assume_role_policy": Ref("data.aws_iam_policy_document.trust", "json")})
+
+    def attachment(arn):
+        return resource("aws_iam_role_policy_attachment.cd", {"role": "cd", "policy_arn": arn})
+
+    trusted = _trust_document("codedeploy.amazonaws.com")
+    assert run(rule, base(trusted, role, attachment(cd.ECS_ROLE_POLICY))) == []
+    assert ids(run(rule, base(trusted, role, attachment(cd.EC2_ROLE_POLICY)))) == [("TFBG510", "warning")]
+    missing = run(rule, base(trusted, role))
+    assert ids(missing) == [("TFBG510", "error")] and "ecs:CreateTaskSet" in missing[0].message
+    untrusted = run(rule, base(_trust_document("ecs-tasks.amazonaws.com"), role, attachment(cd.ECS_ROLE_POLICY)))
+    assert ids(untrusted) == [("TFBG510", "error")] and "sts:AssumeRole" in untrusted[0].message
+
+
+def test_service_role_inline_policy_granting_everything_needed():
+    rule = cd.CodeDeployServiceRole()
+    role = resource("aws_iam_role.codedeploy", {"name": "cd", "assume_role_policy": (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",'
+        '"Principal":{"Service":"codedeploy.amazonaws.com"}}]}')})
+    inline = resource("aws_iam_role_policy.cd", {"role": Ref("aws_iam_role.codedeploy", "id"), "policy": (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:*","elasticloadbalancing:*"],"Resource":"*"}]}')})
+    assert run(rule, base(role, inline)) == []
+    unknown_role = run(rule, base(service_role_arn=Unknown("var.role_arn")))
+    assert ids(unknown_role) == [("TFBG510", "info")]
 
 
 def test_autoscaling_groups_and_rollback_events():

@@ -13,6 +13,9 @@ import re
 from typing import Any, Iterator
 
 from validator.findings import Finding, Severity
+from validator.iam import checks
+from validator.iam.collect import iam_index
+from validator.iam.evaluate import Answer
 from validator.model import Model, Ref, Resource, Unknown, is_absent
 from validator.rules.base import Rule
 from validator.rules.drift import LIFECYCLE_PATH, uncovered_forward_paths
@@ -585,128 +588,89 @@ class ServiceTargetGroupInPair(_GroupRule):
 
 # --- R-57 ------------------------------------------------------------------------------------------
 
-ECS_ROLE_POLICIES = ("AWSCodeDeployRoleForECS", "AWSCodeDeployRoleForECSLimited")
-
-
-def _policy_name(arn: Any) -> str | None:
-    if isinstance(arn, str) and ":iam::aws:policy/" in arn:
-        return arn.split(":iam::aws:policy/", 1)[1]
-    return None
-
-
-def attached_policy_arns(model: Model, role: Resource) -> tuple[list[Any], bool]:
-    """Managed policy ARNs attached to a role, and whether it has other (inline/customer) policies."""
-    arns: list[Any] = []
-    managed = role.get("managed_policy_arns")
-    if isinstance(managed, list):
-        arns.extend(managed)
-    elif isinstance(managed, (Ref, Unknown)):
-        arns.append(managed)
-    others = not is_absent(role.get("inline_policy"))
-    role_name = role.get("name")
-    for attachment in model.by_type("aws_iam_role_policy_attachment", "aws_iam_role_policy", "aws_iam_policy_attachment"):
-        target = attachment.get("role") if attachment.type != "aws_iam_policy_attachment" else attachment.get("roles")
-        values = target if isinstance(target, list) else [target]
-        if not any(
-            (isinstance(v, Ref) and resolve_resource(model, v) is role) or (isinstance(v, str) and v == role_name)
-            for v in values
-        ):
-            continue
-        if attachment.type == "aws_iam_role_policy":
-            others = True
-        else:
-            arns.append(attachment.get("policy_arn"))
-    return arns, others
-
-
-def _mentions(value: Any, text: str) -> bool | None:
-    """Does a (possibly partly unknown) structure contain the string? None: not knowable."""
-    if isinstance(value, str):
-        return text in value
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        answers = [_mentions(v, text) for v in value]
-        return True if True in answers else (None if None in answers else False)
-    if isinstance(value, (Ref, Unknown)):
-        return None
-    return False
-
-
-def trusts_codedeploy(model: Model, role: Resource) -> bool | None:
-    """Does the role's trust policy name the `codedeploy.amazonaws.com` service principal? (The
-    principal is looked for anywhere in the document: a Deny naming it is not told apart.)"""
-    policy = role.get("assume_role_policy")
-    if isinstance(policy, Ref):
-        document = resolve_resource(model, policy)
-        if isinstance(document, Resource) and document.type == "aws_iam_policy_document":
-            return _mentions(document.get("statement"), "codedeploy.amazonaws.com")
-        return None
-    return _mentions(policy, "codedeploy.amazonaws.com")
+CODEDEPLOY_PRINCIPAL = "codedeploy.amazonaws.com"
+ECS_ROLE_POLICY = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
+EC2_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole"
 
 
 class CodeDeployServiceRole(_GroupRule):
+    """Asks group B's IAM evaluator (validator.iam) the questions of the CodeDeploy service role."""
+
     id = "TFBG510"
     severity = Severity.ERROR
-    summary = "CodeDeploy service role not trusted by codedeploy.amazonaws.com or without AWSCodeDeployRoleForECS"
+    summary = "CodeDeploy service role not trusted by codedeploy.amazonaws.com or without the ECS deployment permissions"
     source = (
         "AWS Managed Policy Reference AWSCodeDeployRoleForECS; ECS DG codedeploy_IAM_role.html; "
         "provider doc codedeploy_deployment_group.html.markdown"
     )
     FIX = (
         'resource "aws_iam_role_policy_attachment" "codedeploy" {\n  role       = aws_iam_role.codedeploy.name\n'
-        '  policy_arn = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"\n}'
+        f'  policy_arn = "{ECS_ROLE_POLICY}"\n}}'
     )
 
     def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
         path = "service_role_arn"
-        role = resolve_resource(model, group.get(path))
-        if isinstance(role, Unknown):
-            yield self.unproven(group, f"the service role of {group.address} is trusted by codedeploy.amazonaws.com and has AWSCodeDeployRoleForECS", path=path)
+        value = group.get(path)
+        if is_absent(value):
             return
-        if not isinstance(role, Resource) or role.type != "aws_iam_role":
-            return  # a role managed elsewhere
-        trusted = trusts_codedeploy(model, role)
-        if trusted is False:
+        role = checks.role_of(model, value)
+        if isinstance(role, Unknown):
+            yield self.unproven(group, f"the service role of {group.address} ({value}) is trusted by {CODEDEPLOY_PRINCIPAL} and may run ECS deployments", path=path)
+            return
+        if not isinstance(role, Resource):
+            return  # a role managed outside this configuration
+        index = iam_index(model)
+        policies = index.role(role)
+        yield from self._trust(group, role, policies, path)
+        yield from self._permissions(group, model, role, index, policies, path)
+
+    def _trust(self, group: Resource, role: Resource, policies: Any, path: str) -> Iterator[Finding]:
+        decision = checks.trust_decision(policies, CODEDEPLOY_PRINCIPAL)
+        if decision is None:
+            yield self.unproven(group, f"{role.address} has no trust policy in the model", path=path)
+        elif decision.answer in (Answer.NOT_ALLOWED, Answer.DENIED):
             yield self.finding(
                 group,
-                f"{role.address}, the service role of {group.address}, does not trust codedeploy.amazonaws.com: "
-                f"add it as a Service principal of the role's assume_role_policy (sts:AssumeRole)",
+                f"{role.address}, the service role of {group.address}, does not let {CODEDEPLOY_PRINCIPAL} assume "
+                f"it (sts:AssumeRole): CodeDeploy cannot run the deployment; trust {CODEDEPLOY_PRINCIPAL} in its "
+                f"assume_role_policy",
                 path=path,
-                fix='principals {\n  type        = "Service"\n  identifiers = ["codedeploy.amazonaws.com"]\n}',
+                fix=checks.trust_snippet(CODEDEPLOY_PRINCIPAL),
                 related=[role.address],
             )
-        elif trusted is None:
-            yield self.unproven(group, f"{role.address} trusts codedeploy.amazonaws.com", path=path)
-        arns, others = attached_policy_arns(model, role)
-        names = {_policy_name(a) for a in arns}
-        if names & {*ECS_ROLE_POLICIES, *(f"service-role/{p}" for p in ECS_ROLE_POLICIES)}:
-            return
-        if any(not isinstance(a, str) for a in arns) or others:
-            yield self.unproven(
+        elif decision.answer in (Answer.UNKNOWN, Answer.CONDITIONAL):
+            yield self.unproven(group, f"{role.address} lets {CODEDEPLOY_PRINCIPAL} assume it", path=path)
+
+    def _permissions(self, group: Resource, model: Model, role: Resource, index: Any, policies: Any, path: str) -> Iterator[Finding]:
+        outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, group))
+        failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
+        unsure = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
+        ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and not failing and unsure
+        if ec2_only:
+            yield self.finding(
                 group,
-                f"{role.address} grants what AWSCodeDeployRoleForECS grants (ecs:CreateTaskSet, "
-                f"ecs:UpdateServicePrimaryTaskSet, ecs:DeleteTaskSet, ecs:DescribeServices, "
-                f"elasticloadbalancing:ModifyListener/ModifyRule/Describe*, iam:PassRole)",
+                f"{role.address}, the service role of {group.address}, relies on service-role/AWSCodeDeployRole, "
+                f"the EC2/on-premises policy, which grants no ecs:* action: attach {ECS_ROLE_POLICY} "
+                f"(or AWSCodeDeployRoleForECSLimited)",
                 path=path,
+                fix=self.FIX,
+                related=[role.address],
+                severity=Severity.WARNING,
             )
-            return
-        ec2_only = "service-role/AWSCodeDeployRole" in names
-        yield self.finding(
-            group,
-            f"{role.address}, the service role of {group.address}, "
-            + (
-                "has only service-role/AWSCodeDeployRole, the EC2/on-premises policy, which lacks the ECS "
-                "permissions: attach arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
-                if ec2_only
-                else "has no policy granting the ECS deployment permissions: attach "
-                "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS (or AWSCodeDeployRoleForECSLimited)"
-            ),
-            path=path,
-            fix=self.FIX,
-            related=[role.address],
-            severity=Severity.WARNING if ec2_only else None,
-        )
+        elif failing:
+            missing = sorted({o.need.action for o in failing})
+            yield self.finding(
+                group,
+                f"{role.address}, the service role of {group.address}, is not allowed {', '.join(missing)}: "
+                f"CodeDeploy cannot create the replacement task set and switch the listeners; attach "
+                f"{ECS_ROLE_POLICY} (or AWSCodeDeployRoleForECSLimited)",
+                path=path,
+                fix=self.FIX,
+                related=[role.address],
+            )
+        elif unsure:
+            actions = sorted({o.need.action for o in unsure})
+            yield self.unproven(group, f"{role.address} is allowed {', '.join(actions[:3])}{' ...' if len(actions) > 3 else ''}", path=path)
 
 
 # --- R-58 ------------------------------------------------------------------------------------------
