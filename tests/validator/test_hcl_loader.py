@@ -562,3 +562,16 @@ def test_override_without_base_and_json_configuration_are_diagnostics(tmp_path):
     assert diagnostics["override.tf"].severity == "error"
     assert "no base declaration" in diagnostics["override.tf"].message
     assert diagnostics["extra.tf.json"].severity == "info"
+
+
+def test_a_remote_module_inside_a_for_each_module_is_reported_once(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": 'module "svc" {\n  source   = "./svc"\n  for_each = toset(["a", "b]"])\n}\n',
+            "svc/main.tf": 'module "alb" {\n  source = "terraform-aws-modules/alb/aws"\n}\n',
+        },
+    )
+    model = load_directory(root)
+    assert [d.message.split(":")[0] for d in model.diagnostics] == ["module.svc.module.alb"]
+    assert [c.address for c in model.module_calls] == ["module.svc", "module.svc.module.alb"]

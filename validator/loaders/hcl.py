@@ -194,34 +194,33 @@ def _walk(
         source = module.evaluator(call).attribute(source_attribute) if source_attribute else None
         location = Location(call.file, call.line)
         where = module.absolute(f"module.{name}")
+        # Diagnostics name the call, not each instance, so a call inside a for_each module is reported once.
+        call_path = _without_keys(where)
         if not isinstance(source, str):
-            model.diagnostics.append(Diagnostic(f"{where}: module source is not a literal string", location))
+            _report(model, Diagnostic(f"{call_path}: module source is not a literal string", location))
             continue
-        _record_call(model, where, source, module.evaluator(call), call, location)
+        _record_call(model, call_path, source, module.evaluator(call), call, location)
         manifest_key = f"{key_path}.{name}" if key_path else name
         if _is_local(source):
             directory = os.path.normpath(os.path.join(module.config.directory, source))
         elif manifest_key in remote:
             directory = remote[manifest_key]
         else:
-            model.diagnostics.append(
+            _report(
+                model,
                 Diagnostic(
-                    f"{where}: module source {source!r} is not on disk (run `terraform init` to fetch it); "
+                    f"{call_path}: module source {source!r} is not on disk (run `terraform init` to fetch it); "
                     "its resources are not checked",
                     location,
                     severity="info",
-                )
+                ),
             )
             continue
         if not os.path.isdir(directory):
-            model.diagnostics.append(
-                Diagnostic(f"{where}: module source {source!r}: directory {directory} does not exist", location)
-            )
+            _report(model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
             continue
         if depth >= MAX_MODULE_DEPTH:
-            model.diagnostics.append(
-                Diagnostic(f"{where}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location)
-            )
+            _report(model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
             continue
         config = _config(directory, configs, model)
         expansion = expand(call, module.evaluator(call)) if not module.expansion_unknown else _unknown(call)
@@ -243,9 +242,18 @@ def _walk(
             _walk(child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key)
 
 
-def _record_call(model: Model, where: str, source: str, evaluator: Evaluator, call, location: Location) -> None:
+def _without_keys(address: str) -> str:
+    """`module.svc["a"].module.x` -> `module.svc.module.x`."""
+    return re.sub(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]', "", address)
+
+
+def _report(model: Model, diagnostic: Diagnostic) -> None:
+    if diagnostic not in model.diagnostics:
+        model.diagnostics.append(diagnostic)
+
+
+def _record_call(model: Model, address: str, source: str, evaluator: Evaluator, call, location: Location) -> None:
     """Model.module_calls: one entry per call path (instances of the same call share it)."""
-    address = re.sub(r'\[[^\]]*\]', "", where)
     if any(existing.address == address for existing in model.module_calls):
         return
     version = evaluator.attribute(call.attributes["version"]) if "version" in call.attributes else None
