@@ -9,7 +9,8 @@ argument would plan as null instead of unknown, and no change would force a repl
    region attribute the provider injects into every resource and data source; SDKv2's `id`).
 2. Per-type facts read from the provider's source, hashicorp/terraform-provider-aws
    (6.2x): internal/service/ecs/service.go (resourceService) and
-   internal/service/elbv2/listener_rule.go (resourceListenerRule). Keys are dotted paths through
+   internal/service/elbv2/listener_rule.go (resourceListenerRule),
+   internal/service/elbv2/target_group.go (resourceTargetGroup). Keys are dotted paths through
    blocks; values: computed (optional+computed), force_new (a change plans a replacement),
    default (planned when unset, as SDKv2 does), max_items.
 """
@@ -68,6 +69,41 @@ AWS: dict[str, dict[str, dict]] = {
         "listener_arn": {"force_new": True},
         "priority": {"computed": True},
         "transform": {"max_items": 2},
+    },
+    "aws_lb_target_group": {
+        "connection_termination": {"computed": True},
+        "deregistration_delay": {"default": "300"},  # a nullable int: a string in plans
+        "health_check.enabled": {"default": True},
+        "health_check.healthy_threshold": {"default": 3},
+        "health_check.interval": {"default": 30},
+        "health_check.matcher": {"computed": True},
+        "health_check.path": {"computed": True},
+        "health_check.port": {"default": "traffic-port"},
+        "health_check.protocol": {"default": "HTTP"},
+        "health_check.timeout": {"computed": True},
+        "health_check.unhealthy_threshold": {"default": 3},
+        "ip_address_type": {"computed": True, "force_new": True},
+        "lambda_multi_value_headers_enabled": {"default": False},
+        "load_balancing_algorithm_type": {"computed": True},
+        "load_balancing_anomaly_mitigation": {"computed": True},
+        "load_balancing_cross_zone_enabled": {"computed": True},
+        "name": {"computed": True, "force_new": True},
+        "name_prefix": {"computed": True, "force_new": True},
+        "port": {"force_new": True},
+        "preserve_client_ip": {"computed": True},
+        "protocol": {"force_new": True},
+        "protocol_version": {"computed": True, "force_new": True},
+        "proxy_protocol_v2": {"default": False},
+        "slow_start": {"default": 0},
+        "stickiness.cookie_duration": {"default": 86400},
+        "stickiness.enabled": {"default": True},
+        "target_group_health.dns_failover.minimum_healthy_targets_count": {"default": "off"},
+        "target_group_health.dns_failover.minimum_healthy_targets_percentage": {"default": "off"},
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets_count": {"default": 1},
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets_percentage": {"default": "off"},
+        "target_health_state.unhealthy_draining_interval": {"default": 0},
+        "target_type": {"default": "instance", "force_new": True},
+        "vpc_id": {"force_new": True},
     },
 }
 

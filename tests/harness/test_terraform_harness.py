@@ -73,6 +73,9 @@ def test_unset_optional_computed_and_defaults_plan_like_the_sdk(blue_green_plan)
     assert service["after"]["deployment_maximum_percent"] == 200  # Default in the provider's schema
     assert service["after"]["scheduling_strategy"] == "REPLICA"
     assert service["after_unknown"]["platform_version"] is True  # optional+computed, not set
+    target_group = change(blue_green_plan, "aws_lb_target_group.blue")
+    assert target_group["after"]["deregistration_delay"] == "300"  # a nullable int, planned as a string
+    assert target_group["after_unknown"]["protocol_version"] is True
 
 
 def test_nested_computed_attribute_is_unknown_on_create(blue_green_plan):
