@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from validator.errors import InputError
@@ -48,14 +48,7 @@ class Config:
         return False
 
     def with_disabled(self, rule_ids: Iterable[str]) -> "Config":
-        return Config(
-            disabled=self.disabled | frozenset(rule_ids),
-            severity=self.severity,
-            exclude=self.exclude,
-            fail_on=self.fail_on,
-            base_dir=self.base_dir,
-            path=self.path,
-        )
+        return replace(self, disabled=self.disabled | frozenset(rule_ids))
 
 
 def find_config(start: str) -> str | None:

@@ -8,6 +8,7 @@ rule that failed on a resource (a tfbg bug: reported, never silently dropped).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar, Iterable
 
 from validator.config import Config
@@ -137,16 +138,7 @@ def _override(finding: Finding, config: Config) -> Finding:
     # A "could not prove" note (Rule.unproven) stays a note whatever the rule's severity becomes.
     if finding.severity == Severity.INFO and finding.message.startswith("could not prove"):
         return finding
-    return Finding(
-        rule_id=finding.rule_id,
-        severity=severity,
-        message=finding.message,
-        address=finding.address,
-        location=finding.location,
-        fix=finding.fix,
-        related=finding.related,
-        url=finding.url,
-    )
+    return replace(finding, severity=severity)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -8,6 +8,8 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from validator.findings import Severity
+from validator.formatters import FORMATS
+from validator.lint_cli import OutputFormat
 from validator.rules import registry
 from validator.rules.base import Rule
 
@@ -226,3 +228,7 @@ def test_explain_unknown_rule_exits_2():
     result = run("explain", "TFBG999")
     assert result.exit_code == 2
     assert result.stderr == "tfbg: error: TFBG999: not a rule (see `tfbg rules`)\n"
+
+
+def test_every_formatter_is_offered_by_the_cli():
+    assert tuple(f.value for f in OutputFormat) == FORMATS
