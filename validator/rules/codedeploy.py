@@ -603,10 +603,14 @@ class CodeDeployServiceRole(_GroupRule):
         "AWS Managed Policy Reference AWSCodeDeployRoleForECS; ECS DG codedeploy_IAM_role.html; "
         "provider doc codedeploy_deployment_group.html.markdown"
     )
-    FIX = (
-        'resource "aws_iam_role_policy_attachment" "codedeploy" {\n  role       = aws_iam_role.codedeploy.name\n'
-        f'  policy_arn = "{ECS_ROLE_POLICY}"\n}}'
-    )
+
+    @staticmethod
+    def attach_fix(role: Resource) -> str:
+        return (
+            f'resource "aws_iam_role_policy_attachment" "{role.name}_ecs" {{\n'
+            f"  role       = {role.type}.{role.name}.name\n"
+            f'  policy_arn = "{ECS_ROLE_POLICY}"\n}}'
+        )
 
     def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
         path = "service_role_arn"
@@ -653,19 +657,25 @@ class CodeDeployServiceRole(_GroupRule):
                 f"the EC2/on-premises policy, which grants no ecs:* action: attach {ECS_ROLE_POLICY} "
                 f"(or AWSCodeDeployRoleForECSLimited)",
                 path=path,
-                fix=self.FIX,
+                fix=self.attach_fix(role),
                 related=[role.address],
                 severity=Severity.WARNING,
             )
         elif failing:
-            missing = sorted({o.need.action for o in failing})
+            missing: list[str] = []
+            for outcome in failing:
+                text = f"{outcome.need.action} on {checks.describe_targets(outcome)}"
+                if outcome.answer is Answer.DENIED:
+                    text += " (explicitly denied)"
+                if text not in missing:
+                    missing.append(text)
             yield self.finding(
                 group,
-                f"{role.address}, the service role of {group.address}, is not allowed {', '.join(missing)}: "
-                f"CodeDeploy cannot create the replacement task set and switch the listeners; attach "
-                f"{ECS_ROLE_POLICY} (or AWSCodeDeployRoleForECSLimited)",
+                f"{role.address}, the service role of {group.address}, is not allowed {'; '.join(missing)}: "
+                f"CodeDeploy needs these to create the replacement task set and switch the listeners; attach "
+                f"{ECS_ROLE_POLICY} (or AWSCodeDeployRoleForECSLimited) or grant them",
                 path=path,
-                fix=self.FIX,
+                fix=f"{self.attach_fix(role)}\n# or grant (aws_iam_policy_document):\n{checks.statement_snippet(failing)}",
                 related=[role.address],
             )
         elif unsure:
