@@ -6,6 +6,7 @@ are copied byte for byte. The render is deterministic: same answers and template
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -64,7 +65,9 @@ class TemplateKind:
         return True
 
 
+@functools.lru_cache(maxsize=None)
 def environment(root: Path) -> jinja2.Environment:
+    """One environment per template root, so compiled templates are reused across renders."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
