@@ -81,3 +81,11 @@ def test_pause_hook_with_unknown_wait_is_unproven():
 def test_identical_hook_blocks_collapse_like_the_set_they_are():
     resource = service({"lifecycle_hook": [lambda_hook() for _ in range(11)]})
     assert list(hooks.TooManyHooks().check(resource, Model())) == []
+
+
+def test_unknown_stage_list_of_a_pause_hook_does_not_break_the_message():
+    hook = {"target_type": "PAUSE", "lifecycle_stages": Unknown("var.stages")}
+    findings = list(hooks.PauseHookBlocksApply().check(service({"lifecycle_hook": [hook]},
+                                                               wait_for_steady_state=True), Model()))
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "stages unknown" in findings[0].message

@@ -87,7 +87,7 @@ class ForwardLimits(Rule):
             forward = action.get("forward")
             if is_absent(forward):
                 continue
-            if isinstance(forward, (Ref, Unknown)) or not isinstance(forward[0], dict):
+            if not isinstance(forward, list) or not isinstance(forward[0], dict):
                 yield self.unproven(resource, f"{path}.forward of {resource.address} is not known statically",
                                     path=path)
                 continue

@@ -123,7 +123,7 @@ class PauseHookOnTrafficShift(Rule):
                 yield self.unproven(resource, f"lifecycle_stages of the PAUSE hook {path} in {resource.address} "
                                     "are not known statically", path=f"{path}.lifecycle_stages")
                 continue
-            bad = [stage for stage in stages or [] if stage in TRAFFIC_SHIFT_STAGES]
+            bad = [stage for stage in _list(stages) if stage in TRAFFIC_SHIFT_STAGES]
             if bad:
                 yield self.finding(
                     resource,
@@ -261,7 +261,7 @@ class PauseHookBlocksApply(Rule):
             yield self.unproven(resource, f"{resource.address} has PAUSE hooks and wait_for_steady_state is not "
                                 "known statically", path="wait_for_steady_state")
             return
-        stages = sorted({stage for _, hook in pauses for stage in (hook.get("lifecycle_stages") or [])
+        stages = sorted({stage for _, hook in pauses for stage in _list(hook.get("lifecycle_stages"))
                          if isinstance(stage, str)})
         yield self.finding(
             resource,
@@ -383,6 +383,10 @@ def estimate_deployment(strategy: str, config: dict, nlb: bool | None) -> Estima
             f"NLB: 10 min x (1 TEST_TRAFFIC_SHIFT + {production_shifts} PRODUCTION_TRAFFIC_SHIFT)",
         )
     return estimate
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _first(value: Any) -> Any:
