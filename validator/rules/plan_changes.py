@@ -106,30 +106,6 @@ def _ecs_only_features(values: Any) -> Iterator[str]:
         yield "VPC Lattice"
 
 
-class ControllerChangeReplacesService(Rule):
-    id = "TFBG408"
-    severity = Severity.INFO
-    summary = "Controller change replaces the service (provider before 6.4.0)"
-    resource_types = SERVICE
-    plan_only = True
-    source = "hashicorp/terraform-provider-aws CHANGELOG.md 6.4.0 (#43434: deployment_controller.type no longer forces replacement)"
-
-    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        if not _replaces(resource):
-            return
-        old, new = _controller(resource.change.before), _controller(resource.change.after)
-        if old is None or new is None or old == new:
-            return
-        yield self.finding(
-            resource,
-            f"{resource.address}: the plan replaces the service to change its controller from {old} to {new}; "
-            "the running tasks stop and the service is created anew. Provider 6.4.0 and later update the "
-            "controller in place",
-            path="deployment_controller.0.type",
-            fix='require the aws provider ">= 6.4.0" so the controller changes without replacing the service',
-        )
-
-
 class TaskDefinitionUpdateOnCodeDeploy(Rule):
     id = "TFBG501"
     severity = Severity.ERROR
@@ -342,7 +318,6 @@ class SwitchToRolling(Rule):
 
 RULES: list[Rule] = [
     ForbiddenControllerTransition(),
-    ControllerChangeReplacesService(),
     TaskDefinitionUpdateOnCodeDeploy(),
     TaskSetReplaced(),
     PlanRewritesShiftedWeights(),
