@@ -98,15 +98,16 @@ def read_package(wheel: Path) -> tuple[dict, dict, dict[str, str]]:
 
 # --- JavaScript facts -------------------------------------------------------------------------
 
-_CLASS = re.compile(r"^class (\w+) extends ([\w.]+) \{$", re.M)
-_HCL_FUNC = re.compile(r"^function (\w+)ToHclTerraform\(struct\) \{$", re.M)
-_HCL_METHOD = re.compile(r"^    synthesizeHclAttributes\(\) \{$", re.M)
+# Patterns start with a literal so that `re` can skip ahead: the aws package has 390 MB of JavaScript.
+_CLASS = re.compile(r"\nclass (\w+) extends ([\w.]+) \{\n")
+_HCL_FUNC = re.compile(r"\nfunction (\w+)ToHclTerraform\(struct\) \{\n")
+_HCL_METHOD = re.compile(r"\n    synthesizeHclAttributes\(\) \{\n")
+# An entry of toHclTerraform; its Terraform name is on the line before (`name: {`).
 _HCL_ENTRY = re.compile(
-    r"^\s+(\w+): \{\n\s+value: (.*),\n\s+isBlock: (true|false),\n\s+type: \"(\w+)\",\n"
-    r"\s+storageClassType: \"(\w+)\",",
-    re.M,
+    r"value: ([^\n]*),\n +isBlock: (true|false),\n +type: \"(\w+)\",\n +storageClassType: \"(\w+)\","
 )
-_GETTER = re.compile(r"^    get (\w+)\(\) \{\n\s+return (.*);\n    \}$", re.M)
+_HCL_NAME = re.compile(r" +(\w+): \{")
+_GETTER = re.compile(r"\n    get (\w+)\(\) \{\n +return ([^\n]*);\n    \}(?=\n)")
 _STORED = re.compile(r"this\._(\w+) = new ([\w.]+)\(this, \"(\w+)\"(?:, (true|false))?\);")
 _ELEMENT = re.compile(r"return new (?:\w+\.)?(\w+)\(this\.terraformResource, this\.terraformAttribute, (index|key)\b")
 _RESOURCE_TYPE = re.compile(r"terraformResourceType: '(\w+)'")
@@ -173,9 +174,11 @@ class Module:
         header_starts = [h[0] for h in headers]
         for m in _HCL_ENTRY.finditer(text):
             owner = headers[bisect.bisect_left(header_starts, m.start()) - 1][1]
-            camel = re.search(r"(?:struct\.|this\._)(\w+)", m.group(2)).group(1)
+            line_end = text.rfind("\n", 0, m.start())
+            name = _HCL_NAME.fullmatch(text, text.rfind("\n", 0, line_end) + 1, line_end).group(1)
+            camel = re.search(r"(?:struct\.|this\._)(\w+)", m.group(1)).group(1)
             self.hcl.setdefault(owner, []).append(
-                HclEntry(m.group(1), camel, m.group(3) == "true", m.group(4), m.group(5)))
+                HclEntry(name, camel, m.group(2) == "true", m.group(3), m.group(4)))
 
 
 # --- Schema building --------------------------------------------------------------------------
