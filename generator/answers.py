@@ -8,7 +8,7 @@ ranges are enforced again by `validation` blocks in the generated module's varia
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -81,11 +81,10 @@ ANSWER_KEYS = tuple(f.name for f in fields(Answers))
 DEFAULTS = Answers()
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Field:
     kind: type
-    check: Any = None  # callable(value, answers_so_far) -> normalised value; raises ValueError
-    choices: tuple[str, ...] = field(default=())
+    check: Any = None  # callable(value) -> normalised value; raises ValueError
 
 
 def _tenths(value: float, low: str, high: str) -> float:
@@ -188,14 +187,14 @@ def _strategy(value: str) -> str:
 
 FIELDS: dict[str, _Field] = {
     "name": _Field(str, _name),
-    "strategy": _Field(str, _strategy, tuple(STRATEGIES)),
+    "strategy": _Field(str, _strategy),
     "bake_time_in_minutes": _Field(int, _minutes),
     "step_percent": _Field(float, lambda v: _tenths(v, "3.0", "100.0")),
     "step_bake_time_in_minutes": _Field(int, _minutes),
     "canary_percent": _Field(float, lambda v: _tenths(v, "0.1", "100.0")),
     "canary_bake_time_in_minutes": _Field(int, _minutes),
-    "load_balancer": _Field(str, _choice(LOAD_BALANCERS), LOAD_BALANCERS),
-    "test_traffic": _Field(str, _choice(("listener", "header", "none")), ("listener", "header", "none")),
+    "load_balancer": _Field(str, _choice(LOAD_BALANCERS)),
+    "test_traffic": _Field(str, _choice(("listener", "header", "none"))),
     "test_header_name": _Field(str, _header_name),
     "test_header_value": _Field(str, _header_value),
     # The test rule sits one priority number before the production rule in header mode, so >= 2.
@@ -205,7 +204,7 @@ FIELDS: dict[str, _Field] = {
     "hooks": _Field(list, _stages),
     "alarm_rollback": _Field(bool),
     "circuit_breaker": _Field(bool),
-    "launch_type": _Field(str, _choice(LAUNCH_TYPES, str.upper), LAUNCH_TYPES),
+    "launch_type": _Field(str, _choice(LAUNCH_TYPES, str.upper)),
     "desired_count": _Field(int, _between(0, 5000)),
     "container_name": _Field(str, _container_name),
     "container_port": _Field(int, _between(1, 65535)),
@@ -242,12 +241,9 @@ def coerce(key: str, value: Any) -> Any:
     return spec.check(value) if spec.check else value
 
 
-def build(values: dict[str, Any], *, where: str = "") -> Answers:
-    """Validate a complete or partial set of answers (missing keys take defaults).
-
-    `where` prefixes error messages (an answers file name, or an option name is given per key by
-    the caller through `labels`)."""
-    return build_labelled(values, {key: (f"{where}answer '{key}'" if where else f"answer '{key}'") for key in values})
+def build(values: dict[str, Any]) -> Answers:
+    """Validate a complete or partial set of answers (missing keys take defaults)."""
+    return build_labelled(values, {key: f"answer '{key}'" for key in values})
 
 
 def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
