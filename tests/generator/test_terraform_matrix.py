@@ -5,19 +5,28 @@ exactly as a user would."""
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.answers import build
 from generator.canonical import CANONICAL
-from generator.render import render
+from generator.render import render, templates_root
 from tests.generator.variants import matrix
 from tests.harness.terraform import TerraformFailed
 
 VARIANTS = matrix()
+# The hook handler shipped in every module with hooks, and the settings it reads (contract §5).
+HANDLER_SETTINGS = {"WARMUP_SECONDS", "HEALTH_CHECK_URL", "HEALTH_CHECK_EXPECTED_STATUS", "ALARM_NAMES",
+                    "CHECK_TIMEOUT_SECONDS", "POLL_INTERVAL_SECONDS"}
+_spec = importlib.util.spec_from_file_location("tfbg_hook_handler", templates_root() / "ecs" / "hook" / "handler.py")
+HANDLER = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = HANDLER  # dataclasses look their module up while the class is created
+_spec.loader.exec_module(HANDLER)
 VARIANTS.update({f"canonical-{name}": {**answers, "name": name} for name, answers in CANONICAL.items()})
 
 
@@ -120,9 +129,15 @@ def test_planned_values(plan, label):
     functions = sorted(k for k in resources if k.startswith("aws_lambda_function."))
     assert functions == sorted(f"aws_lambda_function.{stage.lower()}" for stage in answers.hooks)
     for name in functions:
-        assert resources[name]["handler"] == "handler.handler"
-        assert resources[name]["function_name"].startswith(answers.name + "-")
-        assert len(resources[name]["function_name"]) <= 64
+        function = resources[name]
+        assert function["handler"] == "handler.handler" and callable(HANDLER.handler)
+        assert function["function_name"].startswith(answers.name + "-")
+        assert len(function["function_name"]) <= 64
+        environment = function["environment"][0]["variables"]
+        assert set(environment) == HANDLER_SETTINGS - ({"ALARM_NAMES"} if not answers.alarm_rollback else set())
+        config = HANDLER.load_config(environment, {})  # the handler accepts what the module sets
+        assert config.check_timeout_seconds == 600 and config.poll_interval_seconds == 30
+        assert config.alarm_names == (("example-target-5xx",) if answers.alarm_rollback else ())
 
     assert service["timeouts"] == {"create": f"{expected_timeout(answers)}m", "update": f"{expected_timeout(answers)}m",
                                    "delete": None}
