@@ -214,3 +214,12 @@ def test_answer_values_reach_variable_defaults_escaped():
     assert 'default     = "$${oops}%%{x}"' in variables
     readme = files["README.md"].decode()
     assert "| `test_header_value` |" in readme
+
+
+def test_templates_are_found_in_a_wheel_layout_and_in_a_checkout(tmp_path, monkeypatch):
+    checkout = Path(generator.__file__).resolve().parent.parent
+    assert templates_root() == checkout / "templates"
+    installed = tmp_path / "site-packages" / "generator"
+    (installed / "templates" / "ecs").mkdir(parents=True)
+    monkeypatch.setattr(generator, "__file__", str(installed / "__init__.py"))
+    assert templates_root() == installed / "templates"
