@@ -73,3 +73,9 @@ def test_deleted_resources_carry_their_before_values():
     plan = REAL / "terraform__internal__command__testdata__show-json__basic-delete__output.json"
     deleted = [r for r in load_plan(str(plan)).resources if r.change and r.change.actions == ("delete",)]
     assert deleted and all(r.values == r.change.before for r in deleted)
+
+
+def test_module_calls_with_their_sources():
+    calls = {c.address: c.source for c in load_plan(str(NESTED)).module_calls}
+    assert calls["module.s3_bucket"] == "terraform-aws-modules/s3-bucket/aws"
+    assert "module.s3_module.module.s3_submodule" in calls

@@ -14,7 +14,19 @@ from typing import Any, Iterator
 
 from validator.loaders.plan_config import ConfigIndex, parse_module_address, references_at
 from validator.loaders.plan_io import load_document
-from validator.model import Change, Diagnostic, Location, Model, ProviderRequirement, Ref, Resource, Unknown
+from validator.model import (
+    Change,
+    Diagnostic,
+    Location,
+    Model,
+    ModuleCall,
+    ProviderRequirement,
+    Ref,
+    Resource,
+    Unknown,
+    is_absent,
+    to_number,
+)
 
 
 def load_plan(path: str, *, source: str | None = None) -> Model:
@@ -50,7 +62,24 @@ class PlanReader:
             seen.add(resource.address)
             model.add(resource)
         model.providers.extend(self._providers())
+        root = (self.document.get("configuration") or {}).get("root_module") or {}
+        model.module_calls.extend(self._module_calls(root, "", "/configuration/root_module"))
         return model
+
+    def _module_calls(self, module: dict, prefix: str, pointer: str) -> Iterator[ModuleCall]:
+        calls = module.get("module_calls") if isinstance(module, dict) else None
+        for name, call in (calls or {}).items() if isinstance(calls, dict) else ():
+            if not isinstance(call, dict):
+                continue
+            address = f"{prefix}module.{name}"
+            here = f"{pointer}/module_calls/{_escape(name)}"
+            yield ModuleCall(
+                address=address,
+                source=str(call.get("source", "")),
+                version=call.get("version_constraint"),
+                location=Location(self.name, None, here),
+            )
+            yield from self._module_calls(call.get("module") or {}, address + ".", here + "/module")
 
     # -- resources -------------------------------------------------------------------------------
 
@@ -225,11 +254,15 @@ def attach_source(model: Model, source: str) -> None:
         resource.locations = twin.locations
         resource.ignore_changes = twin.ignore_changes
         resource.values = _prefer_exact_refs(resource.values, twin.values)
+    if hcl.module_calls:
+        model.module_calls = hcl.module_calls  # the same calls, with file:line
     model.files = sorted(set(model.files) | set(hcl.files))
 
 
 def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
-    """Where the plan only inferred a reference, the source says exactly what the expression is."""
+    """Align the plan's values with the source: set-typed blocks are put back in the order they are
+    written (a plan lists them in hash order, and positions are what tie a value to its line), and
+    where the plan only inferred a reference, the source says exactly what the expression is."""
     if isinstance(plan_value, (Ref, Unknown)):
         if isinstance(hcl_value, Ref):
             return hcl_value
@@ -237,8 +270,52 @@ def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
     if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
         return {k: _prefer_exact_refs(v, hcl_value.get(k)) for k, v in plan_value.items()}
     if isinstance(plan_value, list) and isinstance(hcl_value, list) and len(plan_value) == len(hcl_value):
-        return [_prefer_exact_refs(p, h) for p, h in zip(plan_value, hcl_value)]
+        ordered = _source_order(plan_value, hcl_value)
+        return [_prefer_exact_refs(p, h) for p, h in zip(ordered, hcl_value)]
     return plan_value
+
+
+def _source_order(plan_items: list, hcl_items: list) -> list:
+    """The plan's blocks reordered to pair with the source's: each source block takes the planned
+    block that agrees with it best (no contradiction; most values equal; fewest values the source does
+    not write). When a pairing is not clear-cut, the plan's order stays."""
+    if len(plan_items) < 2 or not all(isinstance(i, dict) for i in plan_items + hcl_items):
+        return plan_items
+    order = []
+    for hcl_item in hcl_items:
+        candidates = ((_agreement(plan_item, hcl_item), i) for i, plan_item in enumerate(plan_items) if i not in order)
+        scores = sorted(((score, i) for score, i in candidates if score is not None), reverse=True)
+        if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+            return plan_items
+        order.append(scores[0][1])
+    return [plan_items[i] for i in order]
+
+
+def _agreement(plan_item: dict, hcl_item: dict) -> int | None:
+    """How well a planned block matches a written one: None on a contradiction, else the values both
+    know and agree on, less the values the plan has that the source does not write."""
+    if not _consistent(plan_item, hcl_item):
+        return None
+    agree = sum(1 for k, v in hcl_item.items() if not is_absent(v) and _known(v) and _consistent(plan_item.get(k), v))
+    extra = sum(1 for k, v in plan_item.items() if not is_absent(v) and is_absent(hcl_item.get(k)))
+    return agree - extra
+
+
+def _known(value: Any) -> bool:
+    return not isinstance(value, (Ref, Unknown))
+
+
+def _consistent(plan_value: Any, hcl_value: Any) -> bool:
+    """No known value of one contradicts the other (absent, unknown and references agree with anything)."""
+    if isinstance(plan_value, (Ref, Unknown)) or isinstance(hcl_value, (Ref, Unknown)):
+        return True
+    if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
+        return all(_consistent(plan_value.get(k), v) for k, v in hcl_value.items() if not is_absent(v))
+    if isinstance(plan_value, list) and isinstance(hcl_value, list):
+        return len(plan_value) == len(hcl_value) and all(_consistent(p, h) for p, h in zip(plan_value, hcl_value))
+    if is_absent(hcl_value):
+        return True
+    return plan_value == hcl_value or to_number(plan_value) == to_number(hcl_value) is not None
 
 
 def _template(address: str) -> str:
