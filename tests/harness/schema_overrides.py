@@ -8,7 +8,8 @@ argument would plan as null instead of unknown, and no change would force a repl
    top-level `region` argument are optional AND computed (tftags.TagsSchemaComputed; the
    region attribute the provider injects into every resource and data source; SDKv2's `id`).
 2. Per-type facts read from the provider's source, hashicorp/terraform-provider-aws
-   (6.2x): internal/service/ecs/service.go (resourceService) and
+   (6.2x): internal/service/ecs/service.go (resourceService), internal/service/ecs/task_set.go
+   (resourceTaskSet),
    internal/service/elbv2/listener_rule.go (resourceListenerRule),
    internal/service/elbv2/target_group.go (resourceTargetGroup). Keys are dotted paths through
    blocks; values: computed (optional+computed), force_new (a change plans a replacement),
@@ -69,6 +70,22 @@ AWS: dict[str, dict[str, dict]] = {
         "listener_arn": {"force_new": True},
         "priority": {"computed": True},
         "transform": {"max_items": 2},
+    },
+    "aws_ecs_task_set": {
+        "capacity_provider_strategy": {"force_new": True},
+        "cluster": {"force_new": True},
+        "external_id": {"computed": True, "force_new": True},
+        "launch_type": {"computed": True, "force_new": True},
+        "load_balancer": {"force_new": True},
+        "network_configuration": {"force_new": True},
+        "network_configuration.assign_public_ip": {"default": False},
+        "platform_version": {"computed": True, "force_new": True},
+        "scale.unit": {"default": "PERCENT"},
+        "service": {"force_new": True},
+        "service_registries": {"force_new": True},
+        "task_definition": {"force_new": True},
+        "wait_until_stable": {"default": False},
+        "wait_until_stable_timeout": {"default": "10m"},
     },
     "aws_lb_target_group": {
         "connection_termination": {"computed": True},
@@ -131,8 +148,8 @@ def apply(provider: str, schema: dict) -> None:
         block = schema["resource_schemas"][type_name]
         for path, fact in facts.items():
             spec, what = _target(block, path)  # KeyError: the fact no longer matches the schema
-            if what == "block" and set(fact) - {"max_items"}:
-                raise ValueError(f"{type_name}.{path}: only max_items applies to a block")
+            if what == "block" and set(fact) - {"max_items", "force_new"}:
+                raise ValueError(f"{type_name}.{path}: only max_items and force_new apply to a block")
             spec.update(fact)
             if "default" in fact:
                 # Protocol 6 has no legacy type system, so Terraform rejects a planned value for a

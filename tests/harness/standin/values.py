@@ -81,6 +81,9 @@ def changed_paths(
             yield prefix + (name,)
     for name, nested in block["block_types"].items():
         b, a = before.get(name), after.get(name)
+        if wanted(nested) and (b or None) != (a or None):  # e.g. a ForceNew block
+            yield prefix + (name,)
+            continue
         if nested["nesting_mode"] == "single":
             if isinstance(b, dict) and isinstance(a, dict):
                 yield from changed_paths(nested["block"], b, a, wanted, prefix + (name,))
