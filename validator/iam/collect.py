@@ -11,8 +11,9 @@ so the evaluator answers "could not prove" instead of "not allowed".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from validator.iam import managed
 from validator.iam.policy import (
@@ -82,6 +83,8 @@ class IamIndex:
         self._building: set[str] = set()
         self._roles: dict[str, RolePolicies] = {}
         self._rendered: dict[str, Resource] | None = None
+        self._links: dict[tuple[str, str], _RoleLinks] = {}
+        self._memo: dict[str, Any] = {}
 
     # -- resolving values to policies ---------------------------------------------------------------
 
@@ -255,7 +258,7 @@ class IamIndex:
         exclusive_inline = self._exclusive_names(role, "aws_iam_role_policies_exclusive", "policy_names")
         exclusive_arns = self._exclusive_names(role, "aws_iam_role_policy_attachments_exclusive", "policy_arns")
 
-        for resource in self.model.by_type("aws_iam_role_policy"):
+        for resource in self._linked(role, "aws_iam_role_policy", "role"):
             matches = role_matches(resource.values.get("role"), role)
             label = resource.address
             if matches is None:
@@ -268,7 +271,7 @@ class IamIndex:
                 continue  # aws_iam_role_policies_exclusive deletes inline policies it does not list
             result.permissions.append(self.policy_from_value(resource.values.get("policy"), Origin(resource.address, "policy"), label))
 
-        for resource in self.model.by_type("aws_iam_role_policy_attachment"):
+        for resource in self._linked(role, "aws_iam_role_policy_attachment", "role"):
             matches = role_matches(resource.values.get("role"), role)
             arn = resource.values.get("policy_arn")
             if matches is None:
@@ -276,7 +279,7 @@ class IamIndex:
                 continue
             if matches and not (exclusive_arns is not None and isinstance(arn, str) and arn not in exclusive_arns):
                 result.attachments.append(Attachment(arn, Origin(resource.address, "policy_arn")))
-        for resource in self.model.by_type("aws_iam_policy_attachment"):
+        for resource in self._linked(role, "aws_iam_policy_attachment", "roles"):
             roles = resource.values.get("roles")
             if isinstance(roles, Unknown):
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: roles is {roles}"), Origin(resource.address, "roles")))
@@ -286,7 +289,7 @@ class IamIndex:
                 result.attachments.append(Attachment(resource.values.get("policy_arn"), Origin(resource.address, "policy_arn")))
             elif None in states:
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: a role in roles is not known statically"), Origin(resource.address, "roles")))
-        for resource in self.model.by_type("aws_iam_role_policy_attachments_exclusive"):
+        for resource in self._linked(role, "aws_iam_role_policy_attachments_exclusive", "role_name"):
             if role_matches(resource.values.get("role_name"), role):
                 arns = resource.values.get("policy_arns")
                 if isinstance(arns, Unknown):
@@ -303,15 +306,70 @@ class IamIndex:
         return result
 
     def _exclusive_names(self, role: Resource, resource_type: str, attribute: str) -> set[str] | None:
-        for resource in self.model.by_type(resource_type):
+        for resource in self._linked(role, resource_type, "role_name"):
             if role_matches(resource.values.get("role_name"), role):
                 names = resource.values.get(attribute)
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
                     return set(names)
         return None
 
+    def _linked(self, role: Resource, resource_type: str, attribute: str) -> list[Resource]:
+        """The resources of a type whose `attribute` may name this role, in model order (a superset
+        of the matches: callers still apply `role_matches`). Indexed once per type, so collecting
+        every role of a large model stays linear."""
+        key = (resource_type, attribute)
+        links = self._links.get(key)
+        if links is None:
+            links = self._links[key] = _RoleLinks(self.model.by_type(resource_type), attribute)
+        return links.candidates(role)
+
+    def memo(self, key: str, compute):
+        """A model-wide result computed once (rules ask the same question for every resource)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def roles(self) -> list[Resource]:
         return list(self.model.by_type(*ROLE_TYPES))
+
+
+class _RoleLinks:
+    """Resources of one type grouped by how their role attribute names a role."""
+
+    def __init__(self, resources: Iterable[Resource], attribute: str):
+        self.order: dict[int, int] = {}
+        self.by_ref: dict[str, list[Resource]] = {}
+        self.by_text: dict[str, list[Resource]] = {}
+        self.texts: list[Resource] = []  # every resource naming a role by a string
+        self.always: list[Resource] = []  # unknown role values: candidates for every role
+        for position, resource in enumerate(resources):
+            self.order[id(resource)] = position
+            value = resource.values.get(attribute)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, Ref):
+                    self.by_ref.setdefault(item.address, []).append(resource)
+                elif isinstance(item, str) and item:
+                    self.texts.append(resource)
+                    self.by_text.setdefault(item, []).append(resource)
+                    if item.startswith("arn:") and ":role/" in item:
+                        self.by_text.setdefault(item.rsplit("/", 1)[-1], []).append(resource)
+                elif isinstance(item, Unknown):
+                    self.always.append(resource)
+
+    def candidates(self, role: Resource) -> list[Resource]:
+        found: dict[int, Resource] = {}
+        groups = [self.by_ref.get(role.address, []), self.by_ref.get(re.sub(r"\[[^\]]*\]$", "", role.address), []), self.always]
+        name = role.values.get("name")
+        if isinstance(name, str):
+            groups += [self.by_text.get(name, [])] + [
+                self.by_text.get(v, []) for v in (role.values.get("id"), role.values.get("arn")) if isinstance(v, str)
+            ]
+        else:
+            groups.append(self.texts)  # the role's name is not known: any name may be its
+        for group in groups:
+            for resource in group:
+                found[id(resource)] = resource
+        return sorted(found.values(), key=lambda r: self.order[id(r)])
 
 
 def _as_list(value: Any) -> list:

@@ -42,6 +42,11 @@ def covers(pattern: str, shape: str, *, ignore_case: bool = False) -> bool:
 
 
 def may_overlap(first: str, second: str, *, second_is_shape: bool = False) -> bool:
+    return _may_overlap(first, second, second_is_shape)
+
+
+@lru_cache(maxsize=8192)
+def _may_overlap(first: str, second: str, second_is_shape: bool) -> bool:
     """True when some string could match both (an over-approximation: never a false False).
 
     With `second_is_shape`, a `*` of the second stands for one unknown ARN segment, which contains no

@@ -374,6 +374,10 @@ class DeployerPassRole(Rule):
 
 def _deployment_roles(index: IamIndex, model: Model) -> dict[str, list[str]]:
     """aws_iam_role address -> what it is used as (infra role, hook role, CodeDeploy role)."""
+    return index.memo("deployment_roles", lambda: _find_deployment_roles(model))
+
+
+def _find_deployment_roles(model: Model) -> dict[str, list[str]]:
     uses: dict[str, list[str]] = {}
     for service in model.by_type("aws_ecs_service"):
         for kind, label in (("infra", "infrastructure role"), ("hook", "hook role")):
@@ -390,6 +394,10 @@ def _deployment_roles(index: IamIndex, model: Model) -> dict[str, list[str]]:
 
 
 def _deployers(index: IamIndex, model: Model) -> list[Resource]:
+    return index.memo("deployers", lambda: _find_deployers(index, model))
+
+
+def _find_deployers(index: IamIndex, model: Model) -> list[Resource]:
     used = _deployment_roles(index, model)
     everything = Target(shape="*")
     result = []
@@ -516,45 +524,41 @@ class WildcardActionOnDeploymentRole(Rule):
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         index = iam_index(model)
-        uses = _deployment_roles(index, model)
-        if not uses:
-            return
-        reported: set[tuple[str, str]] = set()
-        for role_address, used_as in uses.items():
+        grants = index.memo("broad_grants", lambda: self._broad_grants(index, model))
+        for (path, what, managed_grant), roles in grants.get(resource.address, {}).items():
+            used_as = [use for role in roles for use in roles[role]]
+            names = ", ".join(f"{role} ({'; '.join(uses)})" for role, uses in roles.items())
+            verb = "gives" if managed_grant else "allows"
+            yield self.finding(
+                resource,
+                f"{resource.address} {verb} {what} to {names}: "
+                + ("far more than the deployment needs." if managed_grant else "grant only the actions the deployment needs."),
+                path=path,
+                fix=_least_fix(used_as),
+                related=list(roles),
+            )
+
+    def _broad_grants(self, index: IamIndex, model: Model) -> dict[str, dict[tuple[str, str, bool], dict[str, list[str]]]]:
+        """Where broad grants to deployment roles are written: address -> (path, what, managed) -> role -> uses."""
+        grants: dict[str, dict[tuple[str, str, bool], dict[str, list[str]]]] = {}
+        for role_address, used_as in _deployment_roles(index, model).items():
             role = model.get(role_address)
             if role is None:
                 continue
-            policies = index.role(role)
-            for policy in policies.permissions:
+            for policy in index.role(role).permissions:
                 if policy.managed_arn:
                     known = managed.lookup(policy.managed_arn)
-                    if known and known.name in _BROAD_MANAGED and policy.origin.address == resource.address:
-                        key = (policy.origin.path, known.name)
-                        if key not in reported:
-                            reported.add(key)
-                            yield self.finding(
-                                resource,
-                                f"{resource.address} gives {known.name} to {role_address} ({'; '.join(used_as)}): "
-                                "far more than the deployment needs.",
-                                path=policy.origin.path,
-                                fix=_least_fix(used_as),
-                                related=[role_address],
-                            )
+                    if known and known.name in _BROAD_MANAGED:
+                        key = (policy.origin.path, known.name, True)
+                        grants.setdefault(policy.origin.address, {}).setdefault(key, {})[role_address] = used_as
                     continue
                 for statement in policy.statements:
-                    if statement.origin.address != resource.address or not statement.is_allow:
-                        continue
-                    broad = self._broad(statement)
-                    if broad and (statement.origin.path, broad) not in reported:
-                        reported.add((statement.origin.path, broad))
-                        yield self.finding(
-                            resource,
-                            f"{resource.address} allows {broad} to {role_address} ({'; '.join(used_as)}): "
-                            "grant only the actions the deployment needs.",
-                            path=_statement_path(statement, "actions" if broad != "NotAction" else "not_actions"),
-                            fix=_least_fix(used_as),
-                            related=[role_address],
-                        )
+                    broad = self._broad(statement) if statement.is_allow else None
+                    if broad:
+                        element = "not_actions" if isinstance(statement.not_actions, list) else "actions"
+                        key = (_statement_path(statement, element), broad, False)
+                        grants.setdefault(statement.origin.address, {}).setdefault(key, {})[role_address] = used_as
+        return grants
 
     @staticmethod
     def _broad(statement: Statement) -> str | None:
