@@ -45,19 +45,35 @@ ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
 
 def named(model: Model, types: tuple[str, ...], value: Any, attribute: str = "name") -> Resource | Unknown | None:
     """The resource of `types` a value names: a reference is followed; a known string matches the
-    resources' `attribute` (then their arn/id). None: names nothing in the model."""
+    resources' `attribute` (an ARN string also their arn). None: names nothing in the model."""
     if value is None or isinstance(value, Unknown):
         return value
     if isinstance(value, Ref):
         return resolve_resource(model, value)
     if isinstance(value, str) and value:
-        matches = [r for r in model.by_type(*types) if r.values.get(attribute) == value]
+        matches = _index_by(model, types, attribute).get(value, [])
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
             return Unknown(f"{len(matches)} resources named {value!r}")
-        return model.resolve(value)
+        if value.startswith("arn:"):
+            found = _index_by(model, types, "arn").get(value, [])
+            return found[0] if len(found) == 1 else None
     return None
+
+
+def _index_by(model: Model, types: tuple[str, ...], attribute: str) -> dict[str, list[Resource]]:
+    """Resources of `types` by the known string value of `attribute`, built once per model."""
+
+    def build() -> dict[str, list[Resource]]:
+        index: dict[str, list[Resource]] = {}
+        for resource in model.by_type(*types):
+            value = resource.values.get(attribute)
+            if isinstance(value, str) and value:
+                index.setdefault(value, []).append(resource)
+        return index
+
+    return model.memo(f"codedeploy.by.{','.join(types)}.{attribute}", build)
 
 
 def app_of(group: Resource, model: Model) -> Resource | Unknown | None:
@@ -152,27 +168,38 @@ class _GroupRule(Rule):
 
 def autoscaled(service: Resource, model: Model) -> bool | None:
     """Does an aws_appautoscaling_target scale this service's desired count? None: cannot tell."""
+    names, unknown = model.memo("codedeploy.autoscaling_targets", lambda: _autoscaling_targets(model))
     name = service.get("name")
-    answer: bool | None = False
+    if isinstance(name, str) and name in names:
+        return True
+    # `"service/${...}/${aws_ecs_service.app.name}"` stays Unknown(expression text) when the names
+    # are not literal; a plan gives a Ref to one of the references.
+    local = f"{service.type}.{service.name}"
+    for target in unknown:
+        resource_id = target.get("resource_id")
+        if target.module == service.module and (
+            (isinstance(resource_id, Unknown) and f"{local}." in resource_id.why)
+            or (isinstance(resource_id, Ref) and resolve_resource(model, resource_id) is service)
+        ):
+            return True
+    return None if unknown else False
+
+
+def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
+    """Service names scaled by a known `resource_id` ("service/<cluster>/<name>"), and the targets
+    whose resource_id is not known statically."""
+    names: set[str] = set()
+    unknown: list[Resource] = []
     for target in model.by_type("aws_appautoscaling_target"):
         dimension = target.get("scalable_dimension")
         if isinstance(dimension, str) and dimension != "ecs:service:DesiredCount":
             continue
         resource_id = target.get("resource_id")
         if isinstance(resource_id, str):
-            if isinstance(name, str) and resource_id.split("/")[-1] == name:
-                return True
-            continue
-        # `"service/${...}/${aws_ecs_service.app.name}"` stays Unknown(expression text) when the
-        # names are not literal; a plan gives a Ref to one of the references.
-        local = f"{service.type}.{service.name}"
-        if target.module == service.module and (
-            (isinstance(resource_id, Unknown) and f"{local}." in resource_id.why)
-            or (isinstance(resource_id, Ref) and resolve_resource(model, resource_id) is service)
-        ):
-            return True
-        answer = None
-    return answer
+            names.add(resource_id.split("/")[-1])
+        else:
+            unknown.append(target)
+    return names, unknown
 
 
 class CodeDeployServiceIgnoreChanges(Rule):
@@ -446,19 +473,29 @@ class NlbAllAtOnce(_GroupRule):
 
 def lbs_forwarding_to(model: Model, target_group: Resource) -> set[str] | Unknown:
     """Load balancers whose listeners or listener rules forward to a target group."""
-    found: set[str] = set()
+    return model.memo("codedeploy.lbs_by_target_group", lambda: _lbs_by_target_group(model)).get(target_group.address, set())
+
+
+def _lbs_by_target_group(model: Model) -> dict[str, set[str] | Unknown]:
+    index: dict[str, set[str] | Unknown] = {}
     for resource in model.by_type(*LISTENER_TYPES, *LISTENER_RULE_TYPES):
-        forwards = forward_targets(resource)
-        if not any(resolve_resource(model, t.arn) is target_group for t in forwards.targets):
+        groups = [resolve_resource(model, t.arn) for t in forward_targets(resource).targets]
+        groups = [g for g in groups if isinstance(g, Resource)]
+        if not groups:
             continue
         listener: Any = resource if resource.type in LISTENER_TYPES else listener_of_rule(model, resource)
-        if not isinstance(listener, Resource):
-            return Unknown(f"listener of {resource.address}")
-        identity = lb_identity(model, Ref(listener.address, "arn"))
-        if isinstance(identity, Unknown):
-            return identity
-        found.add(identity)
-    return found
+        identity: str | Unknown = (
+            lb_identity(model, Ref(listener.address, "arn"))
+            if isinstance(listener, Resource)
+            else Unknown(f"listener of {resource.address}")
+        )
+        for group in groups:
+            known = index.get(group.address, set())
+            if isinstance(identity, Unknown) or isinstance(known, Unknown):
+                index[group.address] = identity if isinstance(identity, Unknown) else known
+            else:
+                index[group.address] = known | {identity}
+    return index
 
 
 class SameLoadBalancer(_GroupRule):
