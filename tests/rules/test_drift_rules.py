@@ -172,3 +172,10 @@ def test_listener_of_unknown_load_balancer_type_is_only_info():
     prod = resource("aws_lb_listener.prod", {"load_balancer_arn": Unknown("var.lb_arn"), "default_action": forward("b")})
     model = Model(resources=[prod, bg_service(Ref(prod.address, "arn"))])
     assert [f.severity.value for f in run(NlbListenerIgnoresForward(), model)] == ["info"]
+
+
+def test_listener_of_a_load_balancer_managed_elsewhere_is_told_by_its_protocol():
+    prod = resource("aws_lb_listener.prod", {"load_balancer_arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/x",
+                                              "protocol": "TCP", "default_action": forward("b")})
+    model = Model(resources=[prod, bg_service(Ref(prod.address, "arn"))])
+    assert [f.severity.value for f in run(NlbListenerIgnoresForward(), model)] == ["warning"]

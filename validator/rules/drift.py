@@ -34,6 +34,7 @@ from validator.rules.helpers import (
 )
 
 ADVANCED_KEYS = ("production_listener_rule", "test_listener_rule")
+NLB_PROTOCOLS = ("TCP", "UDP", "TLS", "TCP_UDP")
 ALB_MODULE_SOURCES = ("terraform-aws-modules/alb/aws", "github.com/terraform-aws-modules/terraform-aws-alb")
 
 
@@ -224,6 +225,8 @@ class NlbListenerIgnoresForward(Rule):
             f"declared target group"
         )
         lb_type = listener_lb_type(model, resource)
+        if not isinstance(lb_type, str) and resource.get("protocol") in NLB_PROTOCOLS:
+            lb_type = "network"  # the load balancer is managed elsewhere; the protocol tells
         if isinstance(lb_type, str) and lb_type != "network":
             return  # an ALB listener named as a rule is an error of its own (group A)
         if _strategy_unknown(shifted) or not isinstance(lb_type, str):
