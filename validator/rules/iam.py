@@ -84,45 +84,62 @@ class _TrustRule(_RoleRule):
     consequence = ""
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        if resource.type == "aws_ecs_service":
+            yield from self._unfollowable(resource, model)
+            return
         index = iam_index(model)
+        services = index.memo(f"role_users:{self.kind}", lambda: _role_users(model, self.kind)).get(resource.address)
+        if not services:
+            return
+        role = resource
+        path = "assume_role_policy"
+        users = ", ".join(services)
+        decision = checks.trust_decision(index.role(role), ECS)
+        if decision is None:
+            yield self.unproven(role, f"{role.address} ({self.what} of {users}) has no trust policy in the model")
+        elif decision.answer is Answer.CONDITIONAL:
+            keys = sorted({c.key for s in decision.conditional if isinstance(s.conditions, list) for c in s.conditions})
+            yield self.unproven(
+                role,
+                f"{role.address} ({self.what} of {users}) trusts {ECS} only under a Condition "
+                f"({', '.join(keys) or 'unknown keys'}); make sure ECS supplies it, or ECS cannot assume the role",
+                path=path,
+            )
+        elif decision.answer is Answer.UNKNOWN:
+            yield self.unproven(role, f"trust policy of {role.address} ({self.what} of {users}): {_reasons(decision)}", path=path)
+        elif decision.answer in (Answer.NOT_ALLOWED, Answer.DENIED):
+            hint = ""
+            if "ecs-tasks.amazonaws.com" in _trusted_services(index, role):
+                hint = " It trusts ecs-tasks.amazonaws.com, the principal of task roles, not ECS itself."
+            denied = " (an explicit Deny matches)" if decision.answer is Answer.DENIED else ""
+            yield self.finding(
+                role,
+                f"{role.address}, the {self.what} of {users}, does not let {ECS} assume it "
+                f"(sts:AssumeRole){denied}: {self.consequence}.{hint}",
+                path=path,
+                fix=f"Trust {ECS} in the assume_role_policy of {role.address}, e.g.:\n{checks.trust_snippet(ECS)}",
+                related=services,
+            )
+
+    def _unfollowable(self, service: Resource, model: Model) -> Iterable[Finding]:
+        """Slots whose role cannot be followed to an aws_iam_role of the configuration: could not prove."""
         seen: set[str] = set()
-        for path, value, _ in _role_slots(resource, self.kind):
-            role, problem = self._role(resource, model, path, value, self.what)
-            if problem is not None:
-                if problem.message not in seen:
-                    seen.add(problem.message)
-                    yield problem
-                continue
-            if role.address in seen:
-                continue
-            seen.add(role.address)
-            decision = checks.trust_decision(index.role(role), ECS)
-            if decision is None:
-                yield self.unproven(resource, f"{role.address} has no trust policy in the model", path=path)
-            elif decision.answer is Answer.CONDITIONAL:
-                keys = sorted({c.key for s in decision.conditional if isinstance(s.conditions, list) for c in s.conditions})
-                yield self.unproven(
-                    resource,
-                    f"{role.address} trusts {ECS} only under a Condition ({', '.join(keys) or 'unknown keys'}); "
-                    f"make sure ECS supplies it, or ECS cannot assume the role",
-                    path=path,
-                )
-            elif decision.answer is Answer.UNKNOWN:
-                yield self.unproven(resource, f"trust policy of {role.address}: {_reasons(decision)}", path=path)
-            elif decision.answer in (Answer.NOT_ALLOWED, Answer.DENIED):
-                trusted = _trusted_services(index, role)
-                hint = ""
-                if "ecs-tasks.amazonaws.com" in trusted:
-                    hint = " It trusts ecs-tasks.amazonaws.com, the principal of task roles, not ECS itself."
-                denied = " (an explicit Deny matches)" if decision.answer is Answer.DENIED else ""
-                yield self.finding(
-                    resource,
-                    f"{role.address}, the {self.what} of {resource.address}, does not let {ECS} assume it "
-                    f"(sts:AssumeRole){denied}: {self.consequence}.{hint}",
-                    path=path,
-                    fix=f"Trust {ECS} in the assume_role_policy of {role.address}, e.g.:\n{checks.trust_snippet(ECS)}",
-                    related=[role.address],
-                )
+        for path, value, _ in _role_slots(service, self.kind):
+            _, problem = self._role(service, model, path, value, self.what)
+            if problem is not None and problem.message not in seen:
+                seen.add(problem.message)
+                yield problem
+
+
+def _role_users(model: Model, kind: str) -> dict[str, list[str]]:
+    """aws_iam_role address -> the services that use it in this slot kind ("infra" or "hook")."""
+    users: dict[str, list[str]] = {}
+    for service in model.by_type("aws_ecs_service"):
+        for _, value, _ in _role_slots(service, kind):
+            role = checks.role_of(model, value)
+            if isinstance(role, Resource) and service.address not in users.setdefault(role.address, []):
+                users[role.address].append(service.address)
+    return users
 
 
 def _trusted_services(index: IamIndex, role: Resource) -> set[str]:
@@ -142,7 +159,7 @@ class InfraRoleTrust(_TrustRule):
     id = "TFBG201"
     severity = Severity.ERROR
     summary = "ECS infrastructure role (advanced_configuration.role_arn) is not trusted by ecs.amazonaws.com"
-    resource_types = ("aws_ecs_service",)
+    resource_types = ("aws_ecs_service", "aws_iam_role")
     source = INFRA_DOC
     kind = "infra"
     what = "infrastructure role (advanced_configuration.role_arn)"
@@ -241,7 +258,7 @@ class HookRoleTrust(_TrustRule):
     id = "TFBG204"
     severity = Severity.ERROR
     summary = "Lifecycle hook role (lifecycle_hook.role_arn) is not trusted by ecs.amazonaws.com"
-    resource_types = ("aws_ecs_service",)
+    resource_types = ("aws_ecs_service", "aws_iam_role")
     source = HOOK_DOC
     kind = "hook"
     what = "lifecycle hook role (lifecycle_hook.role_arn)"
