@@ -144,13 +144,21 @@ class TerraformHarness:
         self.cli_config = root / "terraformrc"
         self._initialised: set[Path] = set()
         self._owns_root = False
+        self.context_file = root / "command-context.json"
+        self._servers: list[subprocess.Popen] = []
+        self._reattach: str | None = None
 
     @classmethod
-    def create(cls, root: str | os.PathLike | None = None) -> "TerraformHarness":
+    def create(cls, root: str | os.PathLike | None = None, reattach: bool | None = None) -> "TerraformHarness":
+        """`reattach`: serve validate/plan/show from one long-lived stand-in process per provider
+        instead of starting two to four per command (default: on; TFBG_HARNESS_REATTACH=0 turns
+        it off). `init` always installs from the mirror and checks version constraints."""
         root_path = Path(root) if root else Path(tempfile.mkdtemp(prefix="tfbg-terraform-"))
         harness = cls(root_path)
         harness._owns_root = root is None
         harness._build_mirror()
+        if reattach if reattach is not None else os.environ.get("TFBG_HARNESS_REATTACH", "1") != "0":
+            harness._start_servers()
         return harness
 
     # --- setup ---------------------------------------------------------------------------------
@@ -165,6 +173,31 @@ class TerraformHarness:
             target.write_text(LAUNCHER.format(provider=provider))
             target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         self.cli_config.write_text(CLI_CONFIG.format(mirror=self.mirror, plugin_cache=self.plugin_cache))
+
+    def _start_servers(self) -> None:
+        env = self.env()
+        env[standin_schema.CONTEXT_FILE_VARIABLE] = str(self.context_file)
+        self.context_file.write_text("{}")
+        reattach = {}
+        for provider in PROVIDER_VERSIONS:
+            log = open(self.root / f"standin-{provider}.log", "wb")
+            process = subprocess.Popen(
+                [sys.executable, str(REPO_ROOT / "tests" / "harness" / "standin" / "__main__.py"), provider,
+                 "--persistent"],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, cwd=self.root,
+            )
+            log.close()
+            self._servers.append(process)
+            line = process.stdout.readline()
+            if not line:
+                self.close()
+                raise RuntimeError(f"the {provider} stand-in did not start: see {self.root}/standin-{provider}.log")
+            info = json.loads(line)
+            reattach[info["provider"]] = {
+                "Protocol": "grpc", "ProtocolVersion": 6, "Pid": info["pid"], "Test": True,
+                "Addr": {"Network": "unix", "String": info["socket"]},
+            }
+        self._reattach = json.dumps(reattach)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
@@ -196,7 +229,12 @@ class TerraformHarness:
         directory = Path(dir).resolve()
         env = self.env()
         env["TF_DATA_DIR"] = str(self._data_dir(directory))
-        env[standin_schema.TYPES_VARIABLE] = ",".join(sorted(used_types(directory, state)))
+        types = ",".join(sorted(used_types(directory, state)))
+        env[standin_schema.TYPES_VARIABLE] = types
+        if self._reattach and args and args[0] != "init":
+            # The long-lived stand-ins read this command's types and working directory here.
+            self.context_file.write_text(json.dumps({"types": types, "cwd": str(directory)}))
+            env["TF_REATTACH_PROVIDERS"] = self._reattach
         result = subprocess.run(
             [str(self.binary), *args], cwd=directory, env=env, capture_output=True, text=True,
             stdin=subprocess.DEVNULL,
@@ -256,6 +294,17 @@ class TerraformHarness:
         return json.loads(shown.stdout)
 
     def close(self) -> None:
-        """Remove the harness's directory if `create()` made it (a given root is the caller's)."""
+        """Stop the long-lived stand-ins; remove the harness's directory if `create()` made it."""
+        for process in self._servers:
+            process.terminate()
+        for process in self._servers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            if process.stdout:
+                process.stdout.close()
+        self._servers.clear()
+        self._reattach = None
         if self._owns_root:
             shutil.rmtree(self.root, ignore_errors=True)

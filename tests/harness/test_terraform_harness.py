@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.terraform import TerraformFailed
+from tests.harness.terraform import TerraformFailed, TerraformHarness
 
 CONFIGS = Path(__file__).parent / "configs"
 BLUE_GREEN = CONFIGS / "ecs_blue_green"
@@ -356,3 +356,17 @@ def test_var_file_is_passed_to_plan(terraform, tmp_path):
     var_file.write_text("retention = 14\n")
     plan = terraform.plan(directory, var_file=var_file)
     assert change(plan, "aws_cloudwatch_log_group.hook")["after"]["retention_in_days"] == 14
+
+
+def test_provider_launched_by_terraform_from_the_mirror_plans(tmp_path):
+    """Without reattach, Terraform starts the stand-in itself through the mirror's launcher."""
+    harness = TerraformHarness.create(tmp_path / "harness", reattach=False)
+    try:
+        assert "TF_REATTACH_PROVIDERS" not in harness.env()
+        harness.validate(BLUE_GREEN)
+        plan = harness.plan(BLUE_GREEN)
+        assert change(plan, "aws_lb_listener_rule.production")["after_unknown"]["action"][0]["order"] is True
+        launcher = next((tmp_path / "harness" / "mirror").rglob("terraform-provider-aws_v6.25.0"))
+        assert str(tmp_path) not in launcher.read_text()  # byte-identical in every checkout
+    finally:
+        harness.close()

@@ -11,4 +11,4 @@ sys.path[0] = str(_ROOT)
 from tests.harness.standin.server import serve  # noqa: E402
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], persistent="--persistent" in sys.argv[2:])

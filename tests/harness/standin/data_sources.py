@@ -8,7 +8,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from tests.harness.standin import policy_document
+from tests.harness.standin import policy_document, schema
 
 ACCOUNT_ID = "123456789012"
 # Placeholder for computed strings of data sources the stand-in cannot compute (see read_generic).
@@ -39,7 +39,7 @@ def _policy_document(config: dict, provider: dict) -> dict:
     try:
         return policy_document.compute(config)
     except policy_document.PolicyDocumentError as exc:
-        raise DataSourceError(f"aws_iam_policy_document: {exc}") from exc
+        raise DataSourceError(str(exc)) from exc
 
 
 AWS = {
@@ -48,6 +48,12 @@ AWS = {
     "aws_caller_identity": _caller_identity,
     "aws_iam_policy_document": _policy_document,
 }
+
+
+def _path(value: str) -> Path:
+    """A path of the configuration, relative to Terraform's working directory as in the real
+    provider (a long-lived stand-in runs elsewhere)."""
+    return Path(schema.command_context().get("cwd") or ".", value)
 
 
 def _archive_members(config: dict) -> list[tuple[str, bytes, int]]:
@@ -59,12 +65,12 @@ def _archive_members(config: dict) -> list[tuple[str, bytes, int]]:
     for block in config.get("source") or []:
         members.append((block["filename"], block["content"].encode(), 0o644))
     if config.get("source_file"):
-        path = Path(config["source_file"])
+        path = _path(config["source_file"])
         members.append((path.name, path.read_bytes(), path.stat().st_mode & 0o777))
     if config.get("source_dir"):
-        root = Path(config["source_dir"])
+        root = _path(config["source_dir"])
         if not root.is_dir():
-            raise DataSourceError(f"archive_file: source_dir {root} is not a directory")
+            raise DataSourceError(f"source_dir {config['source_dir']} is not a directory")
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
             for filename in sorted(filenames):
@@ -74,15 +80,15 @@ def _archive_members(config: dict) -> list[tuple[str, bytes, int]]:
                     continue
                 members.append((relative, path.read_bytes(), path.stat().st_mode & 0o777))
     if not members:
-        raise DataSourceError("archive_file: one of source_file, source_dir, source_content_filename or "
+        raise DataSourceError("one of source_file, source_dir, source_content_filename or "
                               "source must be set")
     return members
 
 
 def _archive_file(config: dict, provider: dict) -> dict:
     if config.get("type") != "zip":
-        raise DataSourceError(f"archive_file: archive type not supported: {config.get('type')}")
-    output = Path(config["output_path"])
+        raise DataSourceError(f"archive type not supported: {config.get('type')}")
+    output = _path(config["output_path"])
     output.parent.mkdir(parents=True, exist_ok=True)
     mode_override = int(config["output_file_mode"], 8) if config.get("output_file_mode") else None
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -19,6 +19,20 @@ from pathlib import Path
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 TYPES_VARIABLE = "TFBG_HARNESS_TYPES"  # comma-separated; data sources as data.<type>
+# A persistent stand-in (reattach mode) serves many commands: it reads each command's context
+# ({"types": ..., "cwd": Terraform's working directory}) from this file, which the harness
+# rewrites before each command.
+CONTEXT_FILE_VARIABLE = "TFBG_HARNESS_CONTEXT_FILE"
+
+
+def command_context() -> dict:
+    path = os.environ.get(CONTEXT_FILE_VARIABLE)
+    if not path:
+        return {"types": os.environ.get(TYPES_VARIABLE), "cwd": os.getcwd()}
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {"types": None, "cwd": os.getcwd()}
 CACHE_VARIABLE = "TFBG_HARNESS_CACHE"
 
 
@@ -32,7 +46,7 @@ def load_full(provider: str) -> dict:
 
 
 def _wanted_types() -> frozenset[str] | None:
-    value = os.environ.get(TYPES_VARIABLE)
+    value = command_context().get("types")
     return None if value is None else frozenset(t for t in value.split(",") if t)
 
 
@@ -61,10 +75,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)  # concurrent provider processes may race here
 
 
-@lru_cache(maxsize=None)
 def load(provider: str) -> dict:
     """The schema this process serves (the subset the harness asked for, or all of it)."""
-    wanted = _wanted_types()
+    return _load(provider, _wanted_types())
+
+
+@lru_cache(maxsize=64)
+def _load(provider: str, wanted: frozenset[str] | None) -> dict:
     if wanted is None:
         return load_full(provider)
     cached = _cache_file(provider, wanted, "json", None)
@@ -128,7 +145,7 @@ def response_bytes(provider: str, cache_dir: str | None = None) -> bytes:
     cached = _cache_file(provider, wanted, "pb", cache_dir)
     if cached and cached.exists():
         return cached.read_bytes()
-    data = build_response(load(provider))
+    data = build_response(_load(provider, wanted))
     if cached:
         _write_atomic(cached, data)
     return data

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -42,9 +43,11 @@ class StandInServicer(rpc.ProviderServicer):
         self.on_stop = on_stop
         self.provider_config: dict = {}
 
-    @property
-    def schema(self) -> dict:
-        return schema.load(self.provider)
+    def block(self, kind: str, type_name: str) -> dict:
+        """A type's schema: from the served subset, else (a persistent server whose subset has
+        moved on to the next command's) from the whole schema."""
+        served = schema.load(self.provider)[kind]
+        return served[type_name] if type_name in served else schema.load_full(self.provider)[kind][type_name]
 
     def GetProviderSchema(self, request, context):
         return pb.GetProviderSchema.Response.FromString(schema.response_bytes(self.provider))
@@ -64,7 +67,7 @@ class StandInServicer(rpc.ProviderServicer):
         return pb.ConfigureProvider.Response()
 
     def UpgradeResourceState(self, request, context):
-        block = self.schema["resource_schemas"][request.type_name]
+        block = self.block("resource_schemas", request.type_name)
         raw = json.loads(request.raw_state.json or b"null")
         if raw is None:
             return pb.UpgradeResourceState.Response(diagnostics=_error(
@@ -83,7 +86,7 @@ class StandInServicer(rpc.ProviderServicer):
         return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
 
     def PlanResourceChange(self, request, context):
-        block = self.schema["resource_schemas"][request.type_name]
+        block = self.block("resource_schemas", request.type_name)
         prior = read_dynamic_value(request.prior_state)
         proposed = read_dynamic_value(request.proposed_new_state)
         if proposed is None:  # destroy
@@ -110,7 +113,7 @@ class StandInServicer(rpc.ProviderServicer):
             f"It cannot import {request.type_name} (id {request.id!r}): there is no real infrastructure."))
 
     def ReadDataSource(self, request, context):
-        block = self.schema["data_source_schemas"][request.type_name]
+        block = self.block("data_source_schemas", request.type_name)
         config = read_dynamic_value(request.config) or {}
         compute = data_sources.COMPUTED[self.provider].get(request.type_name)
         try:
@@ -143,33 +146,46 @@ def _credentials():
     return _self_signed_cert()
 
 
-def serve(provider: str) -> None:
-    """Serve one stand-in over go-plugin's gRPC protocol until Terraform shuts it down."""
+def serve(provider: str, persistent: bool = False) -> None:
+    """Serve one stand-in over go-plugin's gRPC protocol.
+
+    Launched by Terraform (through the mirror's launcher): TLS, one Terraform client, exit on
+    its Shutdown. `persistent`: started once by the harness and reached by every Terraform
+    command through TF_REATTACH_PROVIDERS (no TLS there: go-plugin's reattach carries no
+    certificate); it announces its socket on stdout and runs until terminated.
+    """
     if provider not in PROVIDERS:
-        sys.exit(f"usage: standin {{{','.join(PROVIDERS)}}}")
+        sys.exit(f"usage: standin {{{','.join(PROVIDERS)}}} [--persistent]")
     done = threading.Event()
-    servicer = StandInServicer(provider, on_stop=done.set)
+    servicer = StandInServicer(provider, on_stop=lambda: None if persistent else done.set())
 
     class Controller(controller_rpc.GRPCControllerServicer):
         def Shutdown(self, request, context):
-            done.set()
+            if not persistent:
+                done.set()
             return controller_pb.Empty()
 
     class Stdio(stdio_rpc.GRPCStdioServicer):
         def StreamStdio(self, request, context):
             return iter(())
 
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     rpc.add_ProviderServicer_to_server(servicer, server)
     controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
     stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
     socket_dir = tempfile.mkdtemp(prefix="tfbg-standin-")
     socket_path = os.path.join(socket_dir, "plugin.sock")
-    chain, credentials = _credentials()
-    server.add_secure_port(f"unix://{socket_path}", credentials)
-    server.start()
-    # go-plugin handshake: core protocol 1, plugin protocol 6, address, transport, server cert.
-    print(f"1|6|unix|{socket_path}|grpc|{base64.b64encode(chain).decode().rstrip('=')}", flush=True)
+    if persistent:
+        server.add_insecure_port(f"unix://{socket_path}")
+        server.start()
+        print(json.dumps({"provider": PROVIDERS[provider], "pid": os.getpid(), "socket": socket_path}), flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: done.set())
+    else:
+        chain, credentials = _credentials()
+        server.add_secure_port(f"unix://{socket_path}", credentials)
+        server.start()
+        # go-plugin handshake: core protocol 1, plugin protocol 6, address, transport, server cert.
+        print(f"1|6|unix|{socket_path}|grpc|{base64.b64encode(chain).decode().rstrip('=')}", flush=True)
     done.wait()
     server.stop(grace=0.5).wait()  # lets the Shutdown answer reach Terraform
     shutil.rmtree(socket_dir, ignore_errors=True)
