@@ -257,6 +257,23 @@ def test_variable_precedence_default_tfvars_auto_tfvars_var_file_then_var(tmp_pa
     assert queue.values["delay_seconds"] == 7
 
 
+def test_bad_auto_tfvars_is_a_diagnostic_at_its_line_and_a_bad_var_file_an_input_error(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": 'variable "a" { default = "x" }\n',
+            "broken.auto.tfvars": 'a = "ok"\nb = [\n',
+            "broken.tfvars.json": '{"a": ',
+        },
+    )
+    [diagnostic] = load_directory(root).diagnostics
+    assert diagnostic.location.file == str(tmp_path / "broken.auto.tfvars")
+    assert diagnostic.location.line in (2, 3)
+    assert diagnostic.message.startswith("cannot parse var file")
+    with pytest.raises(InputError, match=r"broken\.tfvars\.json:1: var file is not valid JSON"):
+        load_directory(root, var_files=[str(tmp_path / "broken.tfvars.json")])
+
+
 def test_variable_without_value_is_unknown(tmp_path):
     root = write(tmp_path, {"main.tf": 'variable "x" {}\nresource "aws_sqs_queue" "q" { name = var.x }\n'})
     name = load_directory(root).get("aws_sqs_queue.q").values["name"]

@@ -93,14 +93,19 @@ def _root_variable_values(
     ]
     for file in automatic:
         if os.path.isfile(file):
+            file = os.path.normpath(file)
             try:
-                values.update(_read_tfvars(os.path.normpath(file)))
-            except InputError as error:
-                model.diagnostics.append(Diagnostic(str(error), Location(os.path.normpath(file))))
+                values.update(_read_tfvars(file))
+            except _VarFileProblem as problem:
+                model.diagnostics.append(Diagnostic(problem.message, Location(file, problem.line)))
     for file in var_files:
         if not os.path.isfile(file):
             raise InputError(f"{file}: var file not found")
-        values.update(_read_tfvars(file))
+        try:
+            values.update(_read_tfvars(file))
+        except _VarFileProblem as problem:
+            line = f":{problem.line}" if problem.line else ""
+            raise InputError(f"{file}{line}: {problem.message}") from None
     for name, raw in cli_values.items():
         declaration = config.variables.get(name)
         kind = variable_type(declaration) if declaration is not None else "string"
@@ -132,24 +137,30 @@ class _Literal:
         return Unknown(f"{text} (references are not allowed in variable values)")
 
 
+class _VarFileProblem(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
 def _read_tfvars(file: str) -> dict[str, Any]:
     try:
         text = read_text(file)
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{file}: cannot read var file ({error})") from None
+        raise _VarFileProblem(f"cannot read var file ({error})") from None
     if file.endswith(".json"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError(f"{file}:{error.lineno}: not valid JSON ({error.msg})") from None
+            raise _VarFileProblem(f"var file is not valid JSON ({error.msg})", error.lineno) from None
         if not isinstance(data, dict):
-            raise InputError(f"{file}: a var file must hold a JSON object")
+            raise _VarFileProblem("a var file must hold a JSON object")
         return data
     try:
         root = parse_text(text, file)
     except ParseFailure as failure:
-        line = f":{failure.line}" if failure.line else ""
-        raise InputError(f"{file}{line}: cannot parse var file: {failure}") from None
+        raise _VarFileProblem(f"cannot parse var file: {failure}", failure.line) from None
     evaluator = Evaluator(_Literal(), text)
     return {name: evaluator.eval(attribute.expr) for name, attribute in root.attributes.items()}
 
