@@ -9,6 +9,7 @@ from a filesystem mirror in the harness's own directory (tests/harness/README.md
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -159,6 +160,7 @@ class TerraformHarness:
         harness._build_mirror()
         if reattach if reattach is not None else os.environ.get("TFBG_HARNESS_REATTACH", "1") != "0":
             harness._start_servers()
+            atexit.register(harness.close)  # close() is idempotent; this covers callers that forget it
         return harness
 
     # --- setup ---------------------------------------------------------------------------------

@@ -146,6 +146,13 @@ def _credentials():
     return _self_signed_cert()
 
 
+def _exit_with_parent(parent: int, done: threading.Event) -> None:
+    """A long-lived stand-in stops when the test session that started it is gone, however it ended."""
+    while not done.wait(1.0):
+        if os.getppid() != parent:
+            done.set()
+
+
 def serve(provider: str, persistent: bool = False) -> None:
     """Serve one stand-in over go-plugin's gRPC protocol.
 
@@ -180,6 +187,7 @@ def serve(provider: str, persistent: bool = False) -> None:
         server.start()
         print(json.dumps({"provider": PROVIDERS[provider], "pid": os.getpid(), "socket": socket_path}), flush=True)
         signal.signal(signal.SIGTERM, lambda *_: done.set())
+        threading.Thread(target=_exit_with_parent, args=(os.getppid(), done), daemon=True).start()
     else:
         chain, credentials = _credentials()
         server.add_secure_port(f"unix://{socket_path}", credentials)
