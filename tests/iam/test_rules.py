@@ -47,11 +47,15 @@ def test_missing_actions_are_named_with_their_resources_and_the_fix_grants_exact
     [finding] = findings(iam.InfraRolePermissions(), built)
     assert finding.severity is Severity.ERROR
     assert "aws_iam_role.ecs_infra" in finding.message
-    assert "elasticloadbalancing:RegisterTargets on aws_lb_target_group.green" in finding.message
+    assert (
+        "elasticloadbalancing:RegisterTargets, elasticloadbalancing:DeregisterTargets on aws_lb_target_group.blue and aws_lb_target_group.green"
+        in finding.message
+    )
     assert "ModifyRule" not in finding.message
+    # One statement: the same actions on both target groups.
+    assert finding.fix.count("statement {") == 1
     assert 'actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]' in finding.fix
-    assert "resources = [aws_lb_target_group.blue.arn]" in finding.fix
-    assert "resources = [aws_lb_target_group.green.arn]" in finding.fix
+    assert "resources = [aws_lb_target_group.blue.arn, aws_lb_target_group.green.arn]" in finding.fix
     assert finding.location == built.get("aws_ecs_service.this").loc("load_balancer.0.advanced_configuration.0.role_arn")
 
 

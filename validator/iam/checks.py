@@ -185,20 +185,36 @@ def is_lambda_hook(hook: Any) -> bool:
 # -- fix snippets -----------------------------------------------------------------------------------
 
 
-def statement_snippet(outcomes: list[Outcome]) -> str:
-    """The smallest aws_iam_policy_document statement blocks that grant the failing needs."""
-    groups: dict[tuple[str, ...], list[str]] = {}
+def group_outcomes(outcomes: list[Outcome]) -> list[tuple[list[str], list[str], list[str]]]:
+    """(actions, resource labels, resource HCL) groups: resources that lack the same actions together."""
+    by_resource: dict[str, tuple[str, list[str]]] = {}
     for outcome in outcomes:
-        resources = []
-        for variant in outcome.need.variants:
-            if variant is not None and variant.hcl and variant.hcl not in resources:
-                resources.append(variant.hcl)
-        key = tuple(resources) or ('"*"',)
-        actions = groups.setdefault(key, [])
+        variants = [v for v in outcome.need.variants if v is not None] or [Target.everything()]
+        hcl = " or ".join(dict.fromkeys(v.hcl or '"*"' for v in variants))
+        label = " or ".join(dict.fromkeys(v.label or '"*"' for v in variants))
+        _, actions = by_resource.setdefault(hcl, (label, []))
         if outcome.need.action not in actions:
             actions.append(outcome.need.action)
+    groups: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    for hcl, (label, actions) in by_resource.items():
+        labels, hcls = groups.setdefault(tuple(actions), ([], []))
+        labels.append(label)
+        hcls.extend(h for h in hcl.split(" or ") if h not in hcls)
+    return [(list(actions), labels, hcls) for actions, (labels, hcls) in groups.items()]
+
+
+def describe_missing(outcomes: list[Outcome]) -> str:
+    """`a, b on X and Y; c on "*"` for a message."""
+    parts = []
+    for actions, labels, _ in group_outcomes(outcomes):
+        parts.append(f"{', '.join(actions)} on {' and '.join(labels)}")
+    return "; ".join(parts)
+
+
+def statement_snippet(outcomes: list[Outcome]) -> str:
+    """The smallest aws_iam_policy_document statement blocks that grant the failing needs."""
     blocks = []
-    for resources, actions in groups.items():
+    for actions, _, resources in group_outcomes(outcomes):
         action_list = ", ".join(f'"{a}"' for a in actions)
         blocks.append(
             "statement {\n"

@@ -171,12 +171,21 @@ class _PermissionRule(_RoleRule):
         failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
         unknown = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
         if failing:
-            parts = [f"{o.need.action} on {checks.describe_targets(o)}" + (" (explicitly denied)" if o.answer is Answer.DENIED else "") for o in failing]
+            denied = [o for o in failing if o.answer is Answer.DENIED]
+            missing = [o for o in failing if o.answer is not Answer.DENIED]
+            parts, fixes = [], []
+            if missing:
+                parts.append(f"is not allowed {checks.describe_missing(missing)}")
+                fixes.append(f"{fix_lead}\n{checks.statement_snippet(missing)}")
+            if denied:
+                where = sorted({s.origin.address for o in denied for d in o.decisions for s in d.denying})
+                parts.append(f"is explicitly denied {checks.describe_missing(denied)} (by {', '.join(where)})")
+                fixes.append(f"Remove or narrow the Deny statement in {', '.join(where)}: an explicit Deny wins over every Allow.")
             yield self.finding(
                 resource,
-                f"{role.address}, {intro}, is not allowed {'; '.join(parts)}.",
+                f"{role.address}, {intro}, {' and '.join(parts)}.",
                 path=path,
-                fix=f"{fix_lead}\n{checks.statement_snippet(failing)}",
+                fix="\n".join(fixes),
                 related=[role.address],
             )
         elif unknown:
