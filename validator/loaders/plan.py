@@ -256,6 +256,8 @@ def attach_source(model: Model, source: str) -> None:
         resource.values = _prefer_exact_refs(resource.values, twin.values)
     if hcl.module_calls:
         model.module_calls = hcl.module_calls  # the same calls, with file:line
+    if hcl.providers:
+        model.providers = hcl.providers  # per module as written, with file:line
     model.files = sorted(set(model.files) | set(hcl.files))
 
 
@@ -268,7 +270,12 @@ def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
             return hcl_value
         return plan_value
     if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
-        return {k: _prefer_exact_refs(v, hcl_value.get(k)) for k, v in plan_value.items()}
+        # An argument the source does not write but the plan shows as unknown is an optional+computed
+        # one left to the provider: to a rule it is absent, exactly as in the directory.
+        return {
+            k: None if isinstance(v, Unknown) and k not in hcl_value else _prefer_exact_refs(v, hcl_value.get(k))
+            for k, v in plan_value.items()
+        }
     if isinstance(plan_value, list) and isinstance(hcl_value, list) and len(plan_value) == len(hcl_value):
         ordered = _source_order(plan_value, hcl_value)
         return [_prefer_exact_refs(p, h) for p, h in zip(ordered, hcl_value)]
