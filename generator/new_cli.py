@@ -169,7 +169,7 @@ PROMPTS = {
     "canary_percent": "Canary: percent of traffic for the canary (0.1-100.0)",
     "canary_bake_time_in_minutes": "Canary: minutes before the rest moves (0-1440)",
     "load_balancer": "Load balancer (alb | nlb)",
-    "test_traffic": "Test traffic (listener | header | none)",
+    "test_traffic": "Test traffic",  # choices depend on the load balancer, see _ask
     "test_header_name": "Test header name",
     "test_header_value": "Test header value",
     "listener_rule_priority": "Production listener rule priority (2-50000)",
@@ -202,7 +202,7 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
                 values[key] = choices[0]
         while True:
             try:
-                values[key] = _ask(key, values[key])
+                values[key] = _ask(key, values[key], values)
                 build_labelled(values, {})
                 break
             except UserError as error:
@@ -216,14 +216,17 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "hooks": tuple(values["hooks"])}
 
 
-def _ask(key: str, current: Any) -> Any:
+def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
+    text = PROMPTS[key]
+    if key == "test_traffic":
+        text = f"Test traffic ({' | '.join(TEST_TRAFFIC[values['load_balancer']])})"
     if FIELDS[key].kind is bool:
-        return typer.confirm(PROMPTS[key], default=bool(current))
+        return typer.confirm(text, default=bool(current))
     if key == "hooks":
         default = ",".join(current) if current else "none"
-        reply = typer.prompt(PROMPTS[key], default=default)
+        reply = typer.prompt(text, default=default)
         return [] if reply.strip().lower() == "none" else list(coerce("hooks", reply))
     default = current if not isinstance(current, float) else f"{current:g}"
-    reply = typer.prompt(PROMPTS[key], default=str(default))
+    reply = typer.prompt(text, default=str(default))
     return coerce(key, reply)
 

@@ -101,6 +101,7 @@ def test_questions_answered_by_options_are_not_asked(workdir, monkeypatch):
     assert "Deployment strategy" not in result.stdout and "Load balancer" not in result.stdout
     assert "Canary: percent of traffic" in result.stdout and "Test listener port" in result.stdout
     assert "Production listener rule priority" not in result.stdout  # an ALB question
+    assert "Test traffic (listener | none)" in result.stdout  # no header routing on an NLB
 
 
 BAD_INPUTS = [
