@@ -153,7 +153,7 @@ class PlanReader:
         unknown_l = unknown if isinstance(unknown, list) else []
         length = max(len(after_l), len(unknown_l))
         if isinstance(expressions, list):  # nested blocks: one expressions object per block in the config
-            blocks = _match_blocks(after_l, expressions, length)
+            blocks = _match_blocks(after_l, unknown_l, expressions, length)
             return [
                 self._values(
                     after_l[i] if i < len(after_l) else None,
@@ -197,27 +197,51 @@ class PlanReader:
             )
 
 
-def _match_blocks(values: list, blocks: list, length: int) -> list:
+def _match_blocks(values: list, unknowns: list, blocks: list, length: int) -> list:
     """The configuration block each planned block came from.
 
     Set-typed blocks (`load_balancer`, a forward's `target_group`) come out of a plan in hash order,
-    not in the order written, so blocks are paired by the constant values they agree on; a block
-    that cannot be told apart from another gets none (its unknown values stay Unknown, never a
-    wrong reference).
+    not in the order written, so blocks are paired by the constant values they agree on. Two planned
+    blocks that could swap configuration blocks are fine only when they are the same as far as the
+    plan knows (then either pairing gives the same model, as a set has no order); otherwise no block
+    gets a pairing, and its unknown values stay Unknown rather than take a wrong reference.
     """
     if len(blocks) == 1:
         return [blocks[0]] * length
     if len(blocks) != length:
         return [None] * length
-    pairs: list = [None] * length
-    for i, value in enumerate(values[:length]):
-        candidates = [b for b in blocks if _agrees(value, b)]
-        if len(candidates) == 1:
-            pairs[i] = candidates[0]
-    chosen = [id(p) for p in pairs if p is not None]
-    if len(chosen) != len(set(chosen)):  # two planned blocks claim one configuration block
+    fits = [[b for b in range(length) if _agrees(values[i] if i < len(values) else None, blocks[b])] for i in range(length)]
+    pairing = _perfect_matching(fits)
+    if pairing is None:
         return [None] * length
-    return pairs
+
+    def content(i: int) -> tuple:
+        return (repr(values[i] if i < len(values) else None), repr(unknowns[i] if i < len(unknowns) else None))
+
+    for i in range(length):
+        for j in range(i + 1, length):
+            swappable = pairing[j] in fits[i] and pairing[i] in fits[j]
+            if swappable and content(i) != content(j):
+                return [None] * length
+    return [blocks[pairing[i]] for i in range(length)]
+
+
+def _perfect_matching(fits: list[list[int]]) -> list[int] | None:
+    """A pairing of planned blocks to configuration blocks within `fits` (a handful: backtracking)."""
+    taken: list[int] = []
+
+    def extend(i: int) -> bool:
+        if i == len(fits):
+            return True
+        for block in fits[i]:
+            if block not in taken:
+                taken.append(block)
+                if extend(i + 1):
+                    return True
+                taken.pop()
+        return False
+
+    return taken if extend(0) else None
 
 
 def _agrees(value: Any, block: Any) -> bool:

@@ -20,7 +20,9 @@ class Rule:
     resource_types: ClassVar[tuple[str, ...]]
     source: ClassVar[str] = ""  # primary source the rule rests on (also in its docs page)
     plan_only: ClassVar[bool] = False  # needs before/after from a plan
-    hcl_only: ClassVar[bool] = False  # needs lifecycle blocks, which plan JSON lacks
+    hcl_only: ClassVar[bool] = False  # directory input only (a plan cannot show what it needs)
+    # Reads lifecycle.ignore_changes, which plan JSON lacks: on a plan it runs only with --source.
+    needs_lifecycle: ClassVar[bool] = False
 
     @classmethod
     def url(cls) -> str:

@@ -204,6 +204,7 @@ def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
 
 class CodeDeployServiceIgnoreChanges(Rule):
     id = "TFBG502"
+    needs_lifecycle = True
     severity = Severity.WARNING
     summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer"
     resource_types = ("aws_ecs_service",)
@@ -826,6 +827,7 @@ def forwards_to_group(model: Model, resource: Resource, routes: list[_Route]) ->
 
 class CodeDeployRoutesIgnoreChanges(Rule):
     id = "TFBG513"
+    needs_lifecycle = True
     severity = Severity.WARNING
     summary = "CodeDeploy production/test listener or rule without ignore_changes on its forward action"
     resource_types = (*LISTENER_TYPES, *LISTENER_RULE_TYPES)

@@ -175,6 +175,7 @@ def _strategy_unknown(shifted: list[ShiftedBy]) -> bool:
 
 class ListenerRuleIgnoresForward(Rule):
     id = "TFBG701"
+    needs_lifecycle = True
     severity = Severity.WARNING
     summary = "ECS blue/green listener rule without ignore_changes on its forward target groups"
     resource_types = LISTENER_RULE_TYPES
@@ -207,6 +208,7 @@ class ListenerRuleIgnoresForward(Rule):
 
 class NlbListenerIgnoresForward(Rule):
     id = "TFBG702"
+    needs_lifecycle = True
     severity = Severity.WARNING
     summary = "NLB listener used as an ECS blue/green production/test rule without ignore_changes on its default action"
     resource_types = LISTENER_TYPES

@@ -1,0 +1,84 @@
+"""The plan and the directory give the same findings (issue 5).
+
+Every broken rule fixture (a `fail_*` case that Terraform can plan) is linted twice more from its
+real plan: with `--source` the findings must equal the directory's to the line; without it, the plan
+cannot see lifecycle blocks or tell an omitted argument from one computed later, so an error the
+directory proves may only be "could not prove" (info) there, but the plan may never report an error
+or warning that the directory does not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from validator.config import Config
+from validator.engine import lint
+from validator.findings import Finding, Severity
+from validator.loaders.hcl import load_directory
+from validator.loaders.plan import load_plan
+from validator.rules.registry import rules_by_id
+
+FIXTURES = Path(__file__).parents[1] / "rules" / "fixtures"
+RULES = rules_by_id()
+NOTICE = "TFBG002"  # the loader's own notes (e.g. "pass --source"), not findings about the configuration
+CASES = sorted(
+    case
+    for case in FIXTURES.glob("TFBG*/fail_*")
+    if case.is_dir()
+    and not case.name.endswith("_noplan")  # uses arguments newer than the harness's provider schema
+    and not (case / "prior").is_dir()  # plan-only rules: tests/rules/test_fixtures.py
+    and not RULES[case.parent.name].plan_only
+)
+
+
+def _plan_only_or_directory_only(finding: Finding) -> bool:
+    rule = RULES.get(finding.rule_id)
+    return finding.rule_id == NOTICE or (rule is not None and (rule.plan_only or rule.hcl_only))
+
+
+def _exact(findings: list[Finding]) -> set[tuple]:
+    return {
+        (f.rule_id, f.severity.value, f.address, Path(f.location.file).name, f.location.line)
+        for f in findings
+        if not _plan_only_or_directory_only(f)
+    }
+
+
+@pytest.fixture
+def planned(terraform, tmp_path):
+    def plan(case: Path) -> str:
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps(terraform.plan(case)))
+        return str(path)
+
+    return plan
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_plan_and_directory_agree(case: Path, planned) -> None:
+    directory = lint(load_directory(str(case)), Config())
+    plan_file = planned(case)
+
+    with_source = lint(load_plan(plan_file, source=str(case)), Config())
+    assert _exact(with_source) == _exact(directory)
+
+    without_source = lint(load_plan(plan_file), Config())
+    seen = {(f.rule_id, f.address): f.severity for f in without_source}
+    for finding in directory:
+        rule = RULES.get(finding.rule_id)
+        if _plan_only_or_directory_only(finding) or (rule and rule.needs_lifecycle):
+            continue
+        if finding.severity is Severity.INFO:
+            continue
+        assert (finding.rule_id, finding.address) in seen, f"the plan misses {finding.rule_id} {finding.message}"
+    serious = {(f.rule_id, f.address) for f in directory if f.severity is not Severity.INFO}
+    for finding in without_source:
+        if finding.severity is not Severity.INFO:
+            assert (finding.rule_id, finding.address) in serious, f"only the plan reports {finding.rule_id} {finding.message}"
+
+
+def test_the_broken_fixtures_are_many():
+    assert len(CASES) >= 100
