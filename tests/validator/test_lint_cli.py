@@ -2,6 +2,7 @@
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -148,6 +149,23 @@ def test_plan_json_that_is_not_a_plan_is_an_input_error(project):
     assert result.exit_code == 2
     assert result.stderr.startswith("tfbg: error: plan.json")
     assert "Traceback" not in result.output
+
+
+REAL_PLAN = Path(__file__).resolve().parents[1] / "plan" / "real" / "terraform-json__testdata__110_basic__plan.json"
+
+
+@pytest.mark.skipif(not REAL_PLAN.is_file(), reason="real plan corpus not present")
+def test_plan_json_from_standard_input_and_from_a_file(project):
+    text = REAL_PLAN.read_text()
+    from_stdin = CliRunner().invoke(app, ["lint", "-", "--format", "json"], input=text)
+    assert from_stdin.exit_code == 0, from_stdin.output
+    assert json.loads(from_stdin.stdout)["tool"] == "tfbg"
+    root = project({"plan.json": text})
+    from_file = run("lint", "plan.json", "--format", "json")
+    assert from_file.exit_code == 0
+    assert [f["rule"] for f in json.loads(from_file.stdout)["findings"]] == [
+        f["rule"] for f in json.loads(from_stdin.stdout)["findings"]
+    ]
 
 
 def test_a_tf_file_argument_lints_its_directory(project):
