@@ -58,6 +58,8 @@ def scan_files(files: Iterable[str]) -> tuple[list[Ignore], list[Malformed]]:
     ignores: list[Ignore] = []
     malformed: list[Malformed] = []
     for file in files:
+        if not file.endswith(".tf"):
+            continue  # plan JSON and var files carry no suppressions
         try:
             text = read_text(file)
         except (OSError, UnicodeDecodeError):
