@@ -80,5 +80,18 @@ def test_plan_and_directory_agree(case: Path, planned) -> None:
             assert (finding.rule_id, finding.address) in serious, f"only the plan reports {finding.rule_id} {finding.message}"
 
 
+MODULES = sorted((Path(__file__).parents[2] / "modules").glob("*/examples/complete"))
+
+
+@pytest.mark.parametrize("example", MODULES, ids=lambda e: e.parents[1].name)
+def test_generated_modules_lint_the_same_from_plan_and_directory(example: Path, planned) -> None:
+    """The canonical renders, through the example root that calls them (plans of generated modules)."""
+    directory = lint(load_directory(str(example)), Config())
+    plan_file = planned(example)
+    assert _exact(lint(load_plan(plan_file, source=str(example)), Config())) == _exact(directory)
+    serious = [f for f in lint(load_plan(plan_file), Config()) if f.severity is not Severity.INFO]
+    assert serious == [], [f"{f.rule_id} {f.message}" for f in serious]
+
+
 def test_the_broken_fixtures_are_many():
     assert len(CASES) >= 100
