@@ -15,6 +15,7 @@ Leaves that are not plain JSON values:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Literal
 
@@ -235,8 +236,16 @@ class Model:
         exact = self.get(address)
         if exact is not None:
             return [exact]
-        prefix = address + "["
-        return [r for r in self.resources if r.address.startswith(prefix)]
+        # Indexed once per model: every address prefix that ends before a "[" (rules resolve
+        # references per resource; a scan each time is quadratic on large plans).
+        return list(self.memo("model.instances", self._instances_index).get(address, ()))
+
+    def _instances_index(self) -> dict[str, list[Resource]]:
+        index: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            for match in re.finditer(r"\[", resource.address):
+                index.setdefault(resource.address[: match.start()], []).append(resource)
+        return index
 
     def resolve(self, value: Any) -> Resource | Unknown | None:
         """Follow a value to the resource it names.
@@ -256,11 +265,18 @@ class Model:
         if isinstance(value, Unknown):
             return value
         if isinstance(value, str) and value:
-            for resource in self.resources:
-                for key in ("arn", "id"):
-                    if resource.values.get(key) == value:
-                        return resource
+            return self.memo("model.by_arn_or_id", self._arn_or_id_index).get(value)
         return None
+
+    def _arn_or_id_index(self) -> dict[str, Resource]:
+        """Known `arn` / `id` strings -> the first resource (in model order) that has one of them."""
+        index: dict[str, Resource] = {}
+        for resource in self.resources:
+            for key in ("arn", "id"):
+                value = resource.values.get(key)
+                if isinstance(value, str) and value:
+                    index.setdefault(value, resource)
+        return index
 
 
 def is_absent(value: Any) -> bool:
