@@ -368,3 +368,16 @@ def test_listener_protocol_tells_the_load_balancer_type_when_the_load_balancer_i
 def test_equal_priorities_on_one_listener_are_reported_once_with_their_own_message():
     [finding] = run("TFBG120", bg_model(prod_priority=10, test_priority=10))
     assert finding.severity == Severity.WARNING and "priority already in use" in finding.message
+
+
+def test_a_data_source_target_group_may_be_the_managed_one_so_no_error():
+    # The primary target group is read by a data source; the production rule forwards to a managed
+    # one. They may be the same object: could not prove, never "unexpected target group".
+    model = bg_model()
+    live = res("data.aws_lb_target_group.live", {})
+    live.mode = "data"
+    model.add(live)
+    model.get("aws_ecs_service.this").values["load_balancer"][0]["target_group_arn"] = Ref(
+        "data.aws_lb_target_group.live", "arn")
+    assert severities(run("TFBG114", model)) == [Severity.INFO]
+    assert Severity.ERROR not in severities(run("TFBG113", model) + run("TFBG116", model))

@@ -158,9 +158,14 @@ def same_object(model: Model, a: Any, b: Any) -> bool | None:
         return True
     if isinstance(a, str) and isinstance(b, str):
         return a == b
-    ra, rb = model.resolve(a), model.resolve(b)
+    ra, rb = resolve_resource(model, a), resolve_resource(model, b)
     if isinstance(ra, Resource) and isinstance(rb, Resource):
-        return ra.address == rb.address
+        if ra.address == rb.address:
+            return True
+        if ra.mode == "managed" and rb.mode == "managed":
+            return False  # two objects this configuration creates
+        # A data source reads an object that exists elsewhere: it may be the one another
+        # data source (or resource) names.
     return None
 
 
