@@ -592,3 +592,37 @@ def test_a_remote_module_inside_a_for_each_module_is_reported_once(tmp_path):
     model = load_directory(root)
     assert [d.message.split(":")[0] for d in model.diagnostics] == ["module.svc.module.alb"]
     assert [c.address for c in model.module_calls] == ["module.svc", "module.svc.module.alb"]
+
+
+def test_an_evaluator_failure_skips_that_resource_with_a_diagnostic(tmp_path, monkeypatch):
+    from validator.hcl import instance
+
+    root = write(
+        tmp_path,
+        {"main.tf": 'resource "aws_sqs_queue" "a" { name = "a" }\nresource "aws_sqs_queue" "b" { name = "b" }\n'},
+    )
+    real = instance.ModuleInstance.resource_values
+
+    def failing(self, decl, key):
+        if decl.name == "a":
+            raise ValueError("boom")
+        return real(self, decl, key)
+
+    monkeypatch.setattr(instance.ModuleInstance, "resource_values", failing)
+    model = load_directory(root)
+    assert [r.address for r in model.resources] == ["aws_sqs_queue.b"]
+    [diagnostic] = model.diagnostics
+    assert diagnostic.severity == "error"
+    assert diagnostic.location.line == 1
+    assert "aws_sqs_queue.a: tfbg could not evaluate this resource (ValueError: boom)" in diagnostic.message
+
+
+def test_splat_on_a_single_resource_is_a_one_element_list(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "a" { name = "a" }\n'
+            'resource "aws_sqs_queue" "b" { name = join(",", aws_sqs_queue.a[*].name) }\n'
+        },
+    )
+    assert load_directory(root).get("aws_sqs_queue.b").values["name"] == "a"

@@ -229,6 +229,8 @@ class ModuleInstance:
                 return Unknown(text)
             return self._resolve(decl, NO_KEY, steps, text, expansion)
         if not expansion.kind:
+            if steps and steps[0][0] == "splat":  # a splat on a single object is a one-element list
+                return [self._resolve(decl, NO_KEY, steps[1:], text, expansion)]
             return self._resolve(decl, NO_KEY, steps, text, expansion)
         if not steps:
             instances = {k: Ref(self.absolute(decl.local_address + instance_suffix(k))) for k in expansion.keys}

@@ -284,11 +284,27 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
         count_unknown = expansion.keys is None or module.expansion_unknown
         keys = expansion.keys if expansion.keys is not None else [NO_KEY]
         for key in keys:
-            values, locations = module.resource_values(decl, key)
-            evaluator = module.evaluator(decl.block, expansion.iteration(key))
+            address = module.absolute(decl.local_address + instance_suffix(key))
+            try:
+                values, locations = module.resource_values(decl, key)
+                lifecycle = ignore_changes(decl.block, module.evaluator(decl.block, expansion.iteration(key)))
+            except RecursionError:
+                _report(model, Diagnostic(f"{address}: expressions nested too deeply to evaluate", Location(decl.block.file, decl.block.line)))
+                continue
+            except Exception as error:  # noqa: BLE001 - an evaluator bug must not hide the other resources
+                # Skipped, not added half-evaluated: missing values would look like missing settings.
+                _report(
+                    model,
+                    Diagnostic(
+                        f"{address}: tfbg could not evaluate this resource ({type(error).__name__}: {error}); "
+                        "it is not checked (please report this)",
+                        Location(decl.block.file, decl.block.line),
+                    ),
+                )
+                continue
             model.add(
                 Resource(
-                    address=module.absolute(decl.local_address + instance_suffix(key)),
+                    address=address,
                     type=decl.type,
                     name=decl.name,
                     mode=decl.mode,  # type: ignore[arg-type]
@@ -297,7 +313,7 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
                     values=values,
                     location=Location(decl.block.file, decl.block.line),
                     locations=locations,
-                    ignore_changes=ignore_changes(decl.block, evaluator),
+                    ignore_changes=lifecycle,
                     count_unknown=count_unknown,
                 )
             )
