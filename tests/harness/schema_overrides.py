@@ -10,7 +10,8 @@ argument would plan as null instead of unknown, and no change would force a repl
 2. Per-type facts read from the provider's source, hashicorp/terraform-provider-aws
    (6.2x): internal/service/ecs/service.go (resourceService), internal/service/ecs/task_set.go
    (resourceTaskSet),
-   internal/service/elbv2/listener_rule.go (resourceListenerRule),
+   internal/service/elbv2/listener_rule.go (resourceListenerRule), internal/service/elbv2/listener.go
+   (resourceListener),
    internal/service/elbv2/target_group.go (resourceTargetGroup). Keys are dotted paths through
    blocks; values: computed (optional+computed), force_new (a change plans a replacement),
    default (planned when unset, as SDKv2 does), max_items.
@@ -86,6 +87,18 @@ AWS: dict[str, dict[str, dict]] = {
         "task_definition": {"force_new": True},
         "wait_until_stable": {"default": False},
         "wait_until_stable_timeout": {"default": "10m"},
+    },
+    # listener.go is stored only from the 4.x era: taken are the flags it shares with the current
+    # listener_rule.go of the same package (actions are built by the same code).
+    "aws_lb_listener": {
+        "default_action.order": {"computed": True},
+        "default_action.fixed_response.status_code": {"computed": True},
+        "default_action.forward.target_group": {"max_items": 5},
+        "default_action.forward.target_group.weight": {"default": 1},
+        "default_action.forward.stickiness.enabled": {"default": False},
+        "load_balancer_arn": {"force_new": True},
+        "protocol": {"computed": True},
+        "ssl_policy": {"computed": True},
     },
     "aws_lb_target_group": {
         "connection_termination": {"computed": True},
