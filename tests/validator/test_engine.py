@@ -246,3 +246,11 @@ def test_bad_config_names_the_file_and_the_problem(tmp_path, text, problem):
         load_config(str(path), KNOWN)
     assert str(path) in str(error.value)
     assert problem in str(error.value)
+
+
+@pytest.mark.parametrize("rule", CORE_RULES, ids=lambda r: r.id)
+def test_core_ids_have_docs_pages(rule):
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "rules" / f"{rule.id}.md"
+    assert page.read_text(encoding="utf-8").splitlines()[0] == f"# {rule.id} — {rule.summary}"
