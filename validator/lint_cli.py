@@ -68,7 +68,7 @@ def lint(
     var_file: list[str] = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable)."),
     var: list[str] = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable)."),
     config_file: Optional[str] = typer.Option(
-        None, "--config", help="Config file (default: nearest .tfbg.toml or pyproject.toml [tool.tfbg])."
+        None, "--config", help="Config file (default: the nearest .tfbg.toml, or pyproject.toml with a tool.tfbg table)."
     ),
     source: Optional[str] = typer.Option(
         None, "--source", help="For plan input: the configuration directory, for line numbers and lifecycle blocks."
