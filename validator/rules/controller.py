@@ -7,42 +7,15 @@ change) need a plan's before/after and belong to the plan workstream; their ids 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import Iterable
 
 from validator.findings import Finding, Severity
 from validator.model import Location, Model, ProviderRequirement, Ref, Resource, Unknown, is_absent
 from validator.rules.base import Rule
+from validator.rules.helpers import controller_of, is_true, load_balancers, unresolved
 from validator.version_constraints import ConstraintError, Version, lowest_admitted
 
 SERVICE = ("aws_ecs_service",)
-
-
-def controller_type(service: Resource) -> str | Unknown:
-    """`deployment_controller[0].type`; the provider's default is ECS."""
-    value = service.get("deployment_controller.0.type")
-    if isinstance(value, (Ref, Unknown)):
-        return Unknown(f"deployment_controller.type of {service.address}")
-    if is_absent(value):
-        return "ECS"
-    return str(value)
-
-
-def is_true(value: Any) -> bool | None:
-    """True/False for a known bool (absent = False), None when unknown."""
-    if isinstance(value, (Ref, Unknown)):
-        return None
-    if is_absent(value):
-        return False
-    return value is True or (isinstance(value, str) and value.lower() == "true")
-
-
-def block_list(value: Any) -> list | Unknown:
-    """A nested-block list (absent = []), or Unknown when its length cannot be known."""
-    if isinstance(value, (Ref, Unknown)):
-        return Unknown(str(value))
-    if is_absent(value):
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 class CircuitBreakerWithNonEcsController(Rule):
@@ -58,9 +31,9 @@ class CircuitBreakerWithNonEcsController(Rule):
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         if is_absent(resource.get("deployment_circuit_breaker")):
             return
-        controller = controller_type(resource)
+        controller = controller_of(resource)
         path = "deployment_circuit_breaker.0"
-        if isinstance(controller, Unknown):
+        if unresolved(controller):
             yield self.unproven(resource, f"{resource.address} has a deployment_circuit_breaker and its "
                                 "deployment controller type is not known statically", path=path)
         elif controller in ("CODE_DEPLOY", "EXTERNAL"):
@@ -87,14 +60,13 @@ class CircuitBreakerWithClassicLoadBalancer(Rule):
         enabled = is_true(resource.get("deployment_circuit_breaker.0.enable"))
         if enabled is False:
             return
-        load_balancers = block_list(resource.get("load_balancer"))
-        if isinstance(load_balancers, Unknown):
+        entries = load_balancers(resource)
+        if isinstance(entries, Unknown):
             yield self.unproven(resource, f"the load_balancer blocks of {resource.address} are not known "
                                 "statically (Classic Load Balancer with circuit breaker?)",
                                 path="deployment_circuit_breaker.0")
             return
-        classic = [lb.get("elb_name") for lb in load_balancers if isinstance(lb, dict)
-                   and not is_absent(lb.get("elb_name"))]
+        classic = [entry.elb_name for entry in entries if entry.elb_name is not None]
         if not classic:
             return
         if enabled is None:
@@ -134,7 +106,7 @@ class SigintRollbackPreconditions(Rule):
             return
         if sigint is None:
             # Only worth saying when the preconditions are visibly not met.
-            if is_true(resource.get("wait_for_steady_state")) is False or controller_type(resource) not in ("ECS",):
+            if is_true(resource.get("wait_for_steady_state")) is False or controller_of(resource) not in ("ECS",):
                 yield self.unproven(resource, f"sigint_rollback of {resource.address} is not known statically",
                                     path="sigint_rollback")
             return
@@ -146,8 +118,8 @@ class SigintRollbackPreconditions(Rule):
             return
         if wait is False:
             problems.append("wait_for_steady_state is not true")
-        controller = controller_type(resource)
-        if isinstance(controller, Unknown):
+        controller = controller_of(resource)
+        if unresolved(controller):
             yield self.unproven(resource, f"the deployment controller of {resource.address} is not known "
                                 "statically (sigint_rollback needs ECS)", path="sigint_rollback")
             return
@@ -179,14 +151,14 @@ class DaemonWithExternalController(Rule):
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         strategy = resource.get("scheduling_strategy")
         if isinstance(strategy, (Ref, Unknown)):
-            if controller_type(resource) in ("CODE_DEPLOY", "EXTERNAL"):
+            if controller_of(resource) in ("CODE_DEPLOY", "EXTERNAL"):
                 yield self.unproven(resource, f"scheduling_strategy of {resource.address} is not known statically",
                                     path="scheduling_strategy")
             return
         if strategy != "DAEMON":
             return
-        controller = controller_type(resource)
-        if isinstance(controller, Unknown):
+        controller = controller_of(resource)
+        if unresolved(controller):
             yield self.unproven(resource, f"{resource.address} uses DAEMON scheduling and its deployment "
                                 "controller is not known statically", path="scheduling_strategy")
         elif controller in ("CODE_DEPLOY", "EXTERNAL"):
@@ -211,15 +183,15 @@ class LoadBalancerCountForController(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
-        controller = controller_type(resource)
-        if isinstance(controller, Unknown) or controller not in ("CODE_DEPLOY", "EXTERNAL"):
+        controller = controller_of(resource)
+        if unresolved(controller) or controller not in ("CODE_DEPLOY", "EXTERNAL"):
             return
-        load_balancers = block_list(resource.get("load_balancer"))
-        if isinstance(load_balancers, Unknown):
+        entries = load_balancers(resource)
+        if isinstance(entries, Unknown):
             yield self.unproven(resource, f"the number of load_balancer blocks of {resource.address} "
                                 f"({controller} controller) is not known statically", path="load_balancer")
             return
-        if controller == "CODE_DEPLOY" and not load_balancers:
+        if controller == "CODE_DEPLOY" and not entries:
             yield self.finding(
                 resource,
                 f"{resource.address} uses the CODE_DEPLOY deployment controller but has no load_balancer; "
@@ -229,10 +201,10 @@ class LoadBalancerCountForController(Rule):
                 fix="load_balancer {\n  target_group_arn = aws_lb_target_group.blue.arn\n"
                     "  container_name   = \"app\"\n  container_port   = 80\n}",
             )
-        elif len(load_balancers) > 1:
+        elif len(entries) > 1:
             yield self.finding(
                 resource,
-                f"{resource.address} uses the {controller} deployment controller with {len(load_balancers)} "
+                f"{resource.address} uses the {controller} deployment controller with {len(entries)} "
                 "load_balancer blocks; multiple target groups are supported only with the ECS controller. "
                 "Keep exactly one load_balancer block.",
                 path="load_balancer.1",
@@ -288,29 +260,25 @@ def feature_uses(service: Resource) -> list[FeatureUse]:
             for attribute in ("target_type", "timeout_configuration"):
                 if not is_absent(hook.get(attribute)):
                     use(f"lifecycle_hook.{attribute}", None, f"{base}.{attribute}")
-    load_balancers = service.get("load_balancer")
-    if isinstance(load_balancers, list):
-        for index, lb in enumerate(load_balancers):
-            advanced = lb.get("advanced_configuration") if isinstance(lb, dict) else None
-            if is_absent(advanced) or isinstance(advanced, (Ref, Unknown)):
-                continue
-            base = f"load_balancer.{index}.advanced_configuration.0"
-            use("load_balancer.advanced_configuration", V6_4, base)
-            first = advanced[0] if isinstance(advanced, list) and advanced else {}
-            if isinstance(first, dict) and is_absent(first.get("test_listener_rule")):
-                # Before 6.6.0 an omitted test_listener_rule was sent as "" and the API rejected it (#43552).
-                use("advanced_configuration without test_listener_rule", V6_6, base)
+    entries = load_balancers(service)
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry.advanced, dict):
+            continue  # absent, or not known statically
+        use("load_balancer.advanced_configuration", V6_4, entry.advanced_path())
+        if entry.advanced_value("test_listener_rule") is None:
+            # Before 6.6.0 an omitted test_listener_rule was sent as "" and the API rejected it (#43552).
+            use("advanced_configuration without test_listener_rule", V6_6, entry.advanced_path())
     services = service.get("service_connect_configuration.0.service")
     if isinstance(services, list):
-        for index, entry in enumerate(services):
-            aliases = entry.get("client_alias") if isinstance(entry, dict) else None
+        for index, connect_service in enumerate(services):
+            aliases = connect_service.get("client_alias") if isinstance(connect_service, dict) else None
             alias = aliases[0] if isinstance(aliases, list) and aliases else None
             if isinstance(alias, dict) and not is_absent(alias.get("test_traffic_rules")) and not isinstance(
                 alias.get("test_traffic_rules"), (Ref, Unknown)
             ):
                 use("service_connect_configuration.service.client_alias.test_traffic_rules", V6_4,
                     f"service_connect_configuration.0.service.{index}.client_alias.0.test_traffic_rules")
-    if service.get("sigint_rollback") is True:
+    if is_true(service.get("sigint_rollback")):
         use("sigint_rollback", V6_11, "sigint_rollback")
     return uses
 

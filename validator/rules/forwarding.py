@@ -9,17 +9,13 @@ from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.base import Rule
 from validator.rules.helpers import LISTENER_RULE_TYPES as LISTENER_RULES
 from validator.rules.helpers import LISTENER_TYPES as LISTENERS
-from validator.rules.helpers import listener_lb_type
-NLB_PROTOCOLS = ("TCP", "UDP", "TLS", "TCP_UDP")
-
-
-def action_attribute(resource: Resource) -> str:
-    return "default_action" if resource.type in LISTENERS else "action"
+from validator.rules.helpers import actions_attribute, listener_lb_type, same_object
 
 
 def forward_actions(resource: Resource) -> Iterator[tuple[str, Any]]:
-    """(path, action) for each action of a listener or listener rule; ("", Unknown) when unknowable."""
-    attribute = action_attribute(resource)
+    """(path, action) for each forward action of a listener or listener rule; (path, Unknown) for an
+    action (or the whole list) that cannot be read statically."""
+    attribute = actions_attribute(resource)
     actions = resource.get(attribute)
     if isinstance(actions, (Ref, Unknown)):
         yield attribute, Unknown(f"{attribute} of {resource.address}")
@@ -37,36 +33,10 @@ def forward_actions(resource: Resource) -> Iterator[tuple[str, Any]]:
         # A forward block on a non-forward action is ignored by the provider (diff suppressed).
         if isinstance(action_type, str) and action_type != "forward":
             continue
+        if not isinstance(action_type, str) and not is_absent(action.get("forward")):
+            yield path, Unknown(f"{path}.type")  # its forward block counts only if the type is "forward"
+            continue
         yield path, action
-
-
-def load_balancer_type(listener: Resource, model: Model) -> str | Unknown:
-    """"network", "application" or "gateway" for a listener: from its load balancer, else its protocol."""
-    kind = listener_lb_type(model, listener)
-    if isinstance(kind, str):
-        return kind
-    protocol = listener.get("protocol")
-    if isinstance(protocol, str) and protocol:
-        # NLB listeners speak TCP/UDP/TLS; ALB listeners HTTP/HTTPS.
-        return "network" if protocol.upper() in NLB_PROTOCOLS else "application"
-    return Unknown(f"the load balancer of {listener.address}")
-
-
-def same_target(a: Any, b: Any, model: Model) -> bool | None:
-    """Do two target group values name the same target group? None when that cannot be known."""
-    if isinstance(a, str) and isinstance(b, str):
-        return a == b
-    if isinstance(a, Unknown) or isinstance(b, Unknown):
-        return None
-    first, second = model.resolve(a), model.resolve(b)
-    if isinstance(first, Resource) and isinstance(second, Resource):
-        if first is second:
-            return True
-        if first.mode == "managed" and second.mode == "managed":
-            return False  # two distinct target groups managed here
-    if isinstance(a, Ref) and isinstance(b, Ref) and a.address == b.address and a.attribute == b.attribute:
-        return True
-    return None
 
 
 class ForwardLimits(Rule):
@@ -168,7 +138,7 @@ class TargetGroupArnAndForwardDiffer(Rule):
                                     "and whether they name the same target group is not known statically",
                                     path=f"{path}.target_group_arn")
                 continue
-            verdicts = [same_target(top, group.get("arn") if isinstance(group, dict) else Unknown(), model)
+            verdicts = [same_object(model, top, group.get("arn") if isinstance(group, dict) else Unknown())
                         for group in (groups or [])]
             different = [group.get("arn") for group, same in zip(groups or [], verdicts) if same is False]
             if different:
@@ -205,8 +175,8 @@ class NetworkLoadBalancerWeightedForward(Rule):
             groups = resource.get(f"{path}.forward.0.target_group")
             if not isinstance(groups, list) or len(groups) < 2:
                 continue
-            kind = load_balancer_type(resource, model)
-            if isinstance(kind, Unknown):
+            kind = listener_lb_type(model, resource)
+            if not isinstance(kind, str):
                 yield self.unproven(resource, f"whether {resource.address} belongs to a Network Load Balancer "
                                     "is not known statically", path=f"{path}.forward.0")
             elif kind == "network":

@@ -60,6 +60,15 @@ def controller_of(service: Resource) -> Any:
     return "ECS" if is_absent(value) else value
 
 
+def is_true(value: Any) -> bool | None:
+    """True/False for a known bool (absent = False; plan JSON may write "true"), None when unknown."""
+    if unresolved(value):
+        return None
+    if is_absent(value):
+        return False
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
 def is_non_rolling(strategy: Any) -> bool | None:
     if strategy is None:
         return False
@@ -113,6 +122,15 @@ class LoadBalancerEntry:
     def elb_name(self) -> Any:
         value = self.values.get("elb_name")
         return None if is_absent(value) else value
+
+    def target_groups(self) -> list[tuple[str, Any, str]]:
+        """(attribute, value, path) of `target_group_arn` and, with a readable advanced_configuration,
+        `alternate_target_group_arn`: the ones that are set."""
+        pairs = [("target_group_arn", self.target_group, self.attr_path("target_group_arn"))]
+        if isinstance(self.advanced, dict):
+            attribute = "alternate_target_group_arn"
+            pairs.append((attribute, self.advanced_value(attribute), self.advanced_path(attribute)))
+        return [(attribute, value, path) for attribute, value, path in pairs if value is not None]
 
 
 def load_balancers(service: Resource) -> list[LoadBalancerEntry] | Unknown:
@@ -228,6 +246,26 @@ def listener_of_rule(model: Model, rule: Resource) -> Resource | Unknown | None:
     if is_absent(value):
         return None
     return resolve_resource(model, value)
+
+
+def shifted_lb_type(model: Model, value: Any) -> str | Unknown | None:
+    """The type of load balancer behind a `production_listener_rule` / `test_listener_rule` value:
+    "application" for a listener rule (only ALBs have rules), the listener's load balancer type for a
+    listener (NLB). Unknown when the value cannot be followed; None when it names something else."""
+    if value is None:
+        return None
+    if isinstance(value, str) and lb_type_of_arn(value):
+        return lb_type_of_arn(value)
+    target = resolve_resource(model, value)
+    if isinstance(target, Unknown):
+        return target
+    if target is None:
+        return None if isinstance(value, str) else Unknown(str(value))
+    if target.type in LISTENER_RULE_TYPES:
+        return "application"
+    if target.type in LISTENER_TYPES:
+        return listener_lb_type(model, target)
+    return None
 
 
 # -- forward actions ---------------------------------------------------------------------------

@@ -10,20 +10,25 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.base import Rule
-from validator.rules.controller import controller_type, is_true
-from validator.rules.forwarding import LISTENER_RULES, LISTENERS, load_balancer_type
-from validator.rules.helpers import lb_type_of_arn
+from validator.rules.helpers import (
+    controller_of,
+    is_non_rolling,
+    is_true,
+    load_balancers,
+    shifted_lb_type,
+    strategy_of,
+    unresolved,
+)
 
 SERVICE = ("aws_ecs_service",)
 HOOKS = "deployment_configuration.0.lifecycle_hook"
 LAMBDA, PAUSE = "AWS_LAMBDA", "PAUSE"
 TRAFFIC_SHIFT_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
-MANAGED_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 ECS_DG = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
 HOOK_API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html"
 
@@ -63,14 +68,6 @@ def known_hooks(service: Resource) -> tuple[list[tuple[str, dict, str]], bool]:
         else:
             result.append((path, hook, kind))
     return result, unknown
-
-
-def strategy_of(service: Resource) -> str | Unknown:
-    """deployment_configuration.strategy; ROLLING when not set (the documented default)."""
-    value = service.get("deployment_configuration.0.strategy")
-    if isinstance(value, (Ref, Unknown)):
-        return Unknown(f"deployment_configuration.strategy of {service.address}")
-    return "ROLLING" if is_absent(value) else str(value)
 
 
 class TooManyHooks(Rule):
@@ -395,35 +392,19 @@ def _first(value: Any) -> Any:
 
 def uses_network_load_balancer(service: Resource, model: Model) -> bool | None:
     """Does the service's B/G traffic go through an NLB listener? None when that cannot be known."""
-    load_balancers = service.get("load_balancer")
-    if isinstance(load_balancers, (Ref, Unknown)):
+    entries = load_balancers(service)
+    if isinstance(entries, Unknown):
         return None
     verdicts = []
-    for lb in load_balancers or []:
-        advanced = _first(lb.get("advanced_configuration")) if isinstance(lb, dict) else None
-        if not isinstance(advanced, dict):
-            continue
-        rule = advanced.get("production_listener_rule")
-        verdicts.append(_listener_is_nlb(rule, model))
+    for entry in entries:
+        if isinstance(entry.advanced, dict):
+            kind = shifted_lb_type(model, entry.advanced_value("production_listener_rule"))
+            verdicts.append(kind == "network" if isinstance(kind, str) else None)
     if True in verdicts:
         return True
     if None in verdicts:
         return None
     return False
-
-
-def _listener_is_nlb(value: Any, model: Model) -> bool | None:
-    """production_listener_rule names a listener rule (ALB) or a listener (NLB or ALB)."""
-    if isinstance(value, str) and lb_type_of_arn(value):
-        return lb_type_of_arn(value) == "network"
-    target = model.resolve(value)
-    if isinstance(target, Resource):
-        if target.type in LISTENER_RULES:
-            return False  # only ALB listeners have rules
-        if target.type in LISTENERS:
-            kind = load_balancer_type(target, model)
-            return None if isinstance(kind, Unknown) else kind == "network"
-    return None
 
 
 def update_timeout(service: Resource) -> tuple[Fraction | Unknown | None, str]:
@@ -458,12 +439,13 @@ class DeploymentOutlastsUpdateTimeout(Rule):
         if wait is False:
             return
         strategy = strategy_of(resource)
-        if isinstance(strategy, Unknown):
+        if unresolved(strategy):
             if wait:
                 yield self.unproven(resource, f"the deployment strategy of {resource.address} is not known "
-                                    "statically (deployment time vs timeouts.update)", path="wait_for_steady_state")
+                                    f"statically ({strategy}; deployment time vs timeouts.update)",
+                                    path="wait_for_steady_state")
             return
-        if strategy not in MANAGED_STRATEGIES or controller_type(resource) != "ECS":
+        if not is_non_rolling(strategy) or controller_of(resource) != "ECS":
             return
         config = _first(resource.get("deployment_configuration")) or {}
         nlb = uses_network_load_balancer(resource, model)

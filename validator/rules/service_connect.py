@@ -7,8 +7,7 @@ from typing import Any, Iterable, Iterator
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent
 from validator.rules.base import Rule
-from validator.rules.controller import is_true
-from validator.rules.hooks import MANAGED_STRATEGIES, strategy_of
+from validator.rules.helpers import is_non_rolling, is_true, strategy_of
 
 SERVICE = ("aws_ecs_service",)
 SC = "service_connect_configuration.0"
@@ -47,23 +46,23 @@ class ServiceConnectDefaultTestHeader(Rule):
         enabled = is_true(resource.get(f"{SC}.enabled"))
         if enabled is False:
             return
-        aliases = list(client_aliases(resource))
-        if not aliases:
+        # Only client aliases without test_traffic_rules (or that cannot be read) concern this rule.
+        lacking = [(path, alias) for path, alias in client_aliases(resource)
+                   if isinstance(alias, Unknown) or is_absent(alias.get("test_traffic_rules"))]
+        if not lacking:
             return
         strategy = strategy_of(resource)
-        if isinstance(strategy, Unknown) or enabled is None:
+        non_rolling = is_non_rolling(strategy)
+        if non_rolling is False:
+            return
+        if non_rolling is None or enabled is None:
             yield self.unproven(resource, f"whether {resource.address} deploys with Service Connect blue/green "
-                                "(strategy, enabled) is not known statically", path=SC)
+                                f"(strategy {strategy}, enabled) is not known statically", path=SC)
             return
-        if strategy not in MANAGED_STRATEGIES:
-            return
-        for path, alias in aliases:
+        for path, alias in lacking:
             if isinstance(alias, Unknown):
                 yield self.unproven(resource, f"the Service Connect client aliases of {resource.address} are not "
                                     "known statically", path=SC)
-                continue
-            rules = alias.get("test_traffic_rules")
-            if isinstance(rules, (Ref, Unknown)) or not is_absent(rules):
                 continue
             yield self.finding(
                 resource,
@@ -95,19 +94,21 @@ class RollingServiceTestTrafficRules(Rule):
         if not with_rules:
             return
         strategy = strategy_of(resource)
-        if isinstance(strategy, Unknown):
+        non_rolling = is_non_rolling(strategy)
+        if non_rolling is None:
             yield self.unproven(resource, f"the deployment strategy of {resource.address} is not known statically "
-                                "(test_traffic_rules act only in BLUE_GREEN, LINEAR and CANARY deployments)",
-                                path=with_rules[0])
+                                f"({strategy}; test_traffic_rules act only in BLUE_GREEN, LINEAR and CANARY "
+                                "deployments)", path=with_rules[0])
             return
-        if strategy in MANAGED_STRATEGIES:
+        if non_rolling:
             return
+        deploys = f'strategy "{strategy}"' if strategy else "the default ROLLING strategy (no strategy set)"
         for path in with_rules:
             yield self.finding(
                 resource,
-                f"{resource.address} declares Service Connect test_traffic_rules but deploys with {strategy} "
-                "(strategy not set means ROLLING): rolling deployments have no test traffic, so the rules do "
-                "nothing. Remove them, or set deployment_configuration.strategy to BLUE_GREEN, LINEAR or CANARY.",
+                f"{resource.address} declares Service Connect test_traffic_rules but deploys with {deploys}: "
+                "rolling deployments have no test traffic, so the rules do nothing. Remove them, or set "
+                "deployment_configuration.strategy to BLUE_GREEN, LINEAR or CANARY.",
                 path=path,
                 fix='deployment_configuration {\n  strategy             = "BLUE_GREEN"\n  bake_time_in_minutes = 5\n}',
             )

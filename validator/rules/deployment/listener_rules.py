@@ -9,7 +9,7 @@ from validator.findings import Finding, Severity
 from validator.model import Model, Resource, Unknown
 from validator.rules.base import Rule
 from validator.rules.deployment.conditions import conditions_of, rule_covers
-from validator.rules.deployment.wiring import ROLE_ATTRIBUTES, Wiring, wirings
+from validator.rules.deployment.wiring import ROLE_ATTRIBUTES, wirings
 from validator.rules.helpers import (
     LISTENER_RULE_TYPES,
     LISTENER_TYPES,
@@ -44,16 +44,6 @@ def contains(model: Model, forwards: Forwards, arn: object) -> bool | None:
     return False
 
 
-def target_groups(wiring: Wiring) -> list[tuple[str, object, str]]:
-    """(label, value, path) of the primary and alternate target groups that are set."""
-    result = []
-    if wiring.primary is not None:
-        result.append(("target_group_arn", wiring.primary, wiring.entry.attr_path("target_group_arn")))
-    if wiring.alternate is not None:
-        result.append(("alternate_target_group_arn", wiring.alternate, wiring.path("alternate_target_group_arn")))
-    return result
-
-
 class ProductionRuleNeedsBothWithoutTest(Rule):
     id = "TFBG112"
     severity = Severity.ERROR
@@ -84,7 +74,7 @@ class ProductionRuleNeedsBothWithoutTest(Rule):
                 )
                 continue
             missing, unsure = [], []
-            for label, value, _ in target_groups(wiring):
+            for label, value, _ in wiring.entry.target_groups():
                 found = contains(model, forwards, value)
                 (missing if found is False else unsure if found is None else []).append(f"{label} {value}")
             if missing and lb_type == "application":
@@ -126,7 +116,7 @@ class TargetGroupOnNeitherRule(Rule):
             roles = [role for role in ROLE_ATTRIBUTES if wiring.value(role) is not None]
             forwards = {role: wiring.forwards(role) for role in roles}
             unreadable = [f"{role} ({f})" for role, f in forwards.items() if isinstance(f, Unknown)]
-            for label, value, path in target_groups(wiring):
+            for label, value, path in wiring.entry.target_groups():
                 answers = [contains(model, f, value) for f in forwards.values() if isinstance(f, Forwards)]
                 if True in answers:
                     continue

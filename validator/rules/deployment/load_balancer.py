@@ -267,27 +267,17 @@ class DuplicateTargetGroup(Rule):
         entries = load_balancers(resource)
         if isinstance(entries, Unknown):
             return
-        seen: list[tuple[object, str]] = []
+        seen: list[tuple[object, str]] = []  # (value, path) of the target groups named so far
         for entry in entries:
-            candidates = [(entry.target_group, entry.attr_path("target_group_arn"))]
-            if isinstance(entry.advanced, dict):
-                candidates.append(
-                    (entry.advanced_value("alternate_target_group_arn"), entry.advanced_path("alternate_target_group_arn"))
-                )
-            for value, path in candidates:
-                if value is None:
-                    continue
-                duplicate = next(
-                    (earlier for earlier, _ in seen if same_object(model, earlier, value) is True), None
-                )
-                if duplicate is not None:
-                    yield self.finding(
-                        resource,
-                        f"{resource.address} names target group {value} twice (target_group_arn / "
-                        "alternate_target_group_arn across its load_balancer blocks); the API rejects duplicates "
-                        "(\"Duplicate targetGroupArn found\"): blue/green needs two distinct target groups, and "
-                        "each may appear once",
-                        path=path,
-                    )
-                else:
+            for _, value, path in entry.target_groups():
+                earlier = next((where for named, where in seen if same_object(model, named, value) is True), None)
+                if earlier is None:
                     seen.append((value, path))
+                    continue
+                yield self.finding(
+                    resource,
+                    f"{resource.address} names target group {value} at {earlier} and again at {path}; the API "
+                    "rejects duplicates (\"Duplicate targetGroupArn found\"): blue/green needs two distinct target "
+                    "groups, and each may appear once across the load_balancer blocks",
+                    path=path,
+                )

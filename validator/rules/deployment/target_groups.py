@@ -41,18 +41,14 @@ def network_mode(service: Resource, model: Model) -> str | Unknown:
 
 def target_group_resources(service: Resource, model: Model) -> list[tuple[str, Any, Resource | Unknown | None]]:
     """(label, value, resolved) for the primary and alternate target group of each load_balancer entry."""
-    result = []
     entries = load_balancers(service)
     if isinstance(entries, Unknown):
-        return result
-    for entry in entries:
-        pairs = [("target_group_arn", entry.target_group)]
-        if isinstance(entry.advanced, dict):
-            pairs.append(("alternate_target_group_arn", entry.advanced_value("alternate_target_group_arn")))
-        for label, value in pairs:
-            if value is not None:
-                result.append((label, value, resolve_resource(model, value)))
-    return result
+        return []
+    return [
+        (label, value, resolve_resource(model, value))
+        for entry in entries
+        for label, value, _ in entry.target_groups()
+    ]
 
 
 class TargetTypeMustBeIp(Rule):

@@ -16,11 +16,10 @@ from validator.rules.helpers import (
     forward_targets,
     kind_of,
     lb_type_of_arn,
-    listener_lb_type,
-    listener_of_rule,
     load_balancers,
     resolve_resource,
     same_object,
+    shifted_lb_type,
 )
 
 ROLE_ATTRIBUTES = ("production_listener_rule", "test_listener_rule")
@@ -57,25 +56,7 @@ class Wiring:
 
     def lb_type(self, role: str = "production_listener_rule") -> str | Unknown | None:
         """The type of load balancer behind the rule/listener the role names."""
-        value = self.value(role)
-        if value is None:
-            return None
-        if isinstance(value, str) and lb_type_of_arn(value):
-            return lb_type_of_arn(value)
-        target = self.resource(role)
-        if isinstance(target, Unknown):
-            return target
-        if target is None:
-            return Unknown(f"{role} {value}") if not isinstance(value, str) else None
-        if target.type in LISTENER_RULE_TYPES:
-            listener = listener_of_rule(self.model, target)
-            if isinstance(listener, Resource):
-                return listener_lb_type(self.model, listener)
-            # Only application load balancers have listener rules.
-            return "application"
-        if target.type in LISTENER_TYPES:
-            return listener_lb_type(self.model, target)
-        return None
+        return shifted_lb_type(self.model, self.value(role))
 
     def kind(self, role: str) -> str | Unknown | None:
         value = self.value(role)
