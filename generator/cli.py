@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from generator.new_cli import new
@@ -20,8 +22,29 @@ app.command("rules")(rules)
 app.command("explain")(explain)
 
 
+def _is(error: BaseException, class_name: str) -> bool:
+    # typer vendors click (typer._click) in recent releases and imports it in older ones: match
+    # click's exception classes by name rather than import a private module.
+    return any(cls.__name__ == class_name for cls in type(error).__mro__)
+
+
 def main() -> None:
-    app()
+    """Run tfbg. A usage error (unknown option, missing argument) is one line and exit code 2,
+    like every other bad input, instead of click's usage block."""
+    try:
+        code = app(standalone_mode=False)
+    except Exception as error:
+        if _is(error, "UsageError"):
+            ctx = getattr(error, "ctx", None)
+            command = ctx.command_path if ctx is not None else "tfbg"
+            print(f"tfbg: error: {error.format_message()} (see '{command} --help')", file=sys.stderr)
+            code = 2
+        elif _is(error, "Abort"):  # Ctrl-C or end of input at a prompt
+            print("tfbg: aborted", file=sys.stderr)
+            code = 130
+        else:
+            raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

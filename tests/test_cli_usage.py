@@ -1,0 +1,32 @@
+"""Usage errors are one line and exit code 2, like every other bad input (run as a user runs tfbg)."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def tfbg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["new", "--bogus"], "No such option: --bogus"),
+        (["new"], "Missing argument"),
+        (["lint", "--format", "xml", "."], "'xml' is not one of"),
+        (["bogus"], "No such command 'bogus'"),
+    ],
+)
+def test_usage_error_is_one_line(args, expected):
+    result = tfbg(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tfbg: error: ") and expected in lines[0], result.stderr
+
+
+def test_help_is_not_an_error():
+    result = tfbg("--help")
+    assert result.returncode == 0 and "lint" in result.stdout
