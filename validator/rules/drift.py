@@ -329,6 +329,4 @@ class AlbModuleRules(Rule):
             )
 
 
-# AlbModuleRules (TFBG705) reads Model.module_calls, which neither loader fills yet: it joins RULES
-# (with its fixtures) when they do; until then it would never fire on real input.
-RULES: list[Rule] = [ListenerRuleIgnoresForward(), NlbListenerIgnoresForward()]
+RULES: list[Rule] = [ListenerRuleIgnoresForward(), NlbListenerIgnoresForward(), AlbModuleRules()]
