@@ -316,16 +316,35 @@ class AlbModuleRules(Rule):
             module = module_of_value(resource, value)
             if module is None or not is_alb_module_source(sources.get(module, "")):
                 continue
+            local = module.rsplit(".", 1)[-1]
+            if resource.type == "aws_codedeploy_deployment_group":
+                remedy = (
+                    "create the production and test listeners as standalone aws_lb_listener resources on "
+                    "the module's load balancer, with ignore_changes = [default_action]"
+                )
+                fix = (
+                    'resource "aws_lb_listener" "prod" {\n'
+                    f"  load_balancer_arn = module.{local}.arn\n"
+                    "  # port, protocol, default_action { type = \"forward\" ... }\n"
+                    "  lifecycle {\n    ignore_changes = [default_action]\n  }\n}"
+                )
+                rewrites = "the forward action"
+            else:
+                remedy = "create the production and test listener rules as standalone resources with ignore_changes"
+                fix = (
+                    'resource "aws_lb_listener_rule" "prod" {\n'
+                    f'  listener_arn = module.{local}.listeners["<key>"].arn\n'
+                    "  # action { forward { ... } } and condition { ... }\n  lifecycle {\n"
+                    "    ignore_changes = [action[0].forward[0].target_group]\n  }\n}"
+                )
+                rewrites = "the forward weights"
             yield self.finding(
                 resource,
                 f"the {role} of {resource.address} is created inside {module} ({sources[module]}); a "
                 f"module's resources cannot get lifecycle.ignore_changes from its caller (lifecycle takes "
-                f"no variables), so every apply after a deployment puts the forward weights back: create "
-                f"the production and test listener rules as standalone resources with ignore_changes",
+                f"no variables), so every apply after a deployment puts {rewrites} back: {remedy}",
                 path=path,
-                fix='resource "aws_lb_listener_rule" "prod" {\n  listener_arn = module.alb.listeners["https"].arn\n'
-                "  # action { forward { ... } } and condition { ... }\n  lifecycle {\n"
-                "    ignore_changes = [action[0].forward[0].target_group]\n  }\n}",
+                fix=fix,
             )
 
 
