@@ -381,3 +381,30 @@ def test_a_data_source_target_group_may_be_the_managed_one_so_no_error():
         "data.aws_lb_target_group.live", "arn")
     assert severities(run("TFBG114", model)) == [Severity.INFO]
     assert Severity.ERROR not in severities(run("TFBG113", model) + run("TFBG116", model))
+
+
+def test_percent_of_a_block_the_provider_drops_is_not_an_api_error():
+    # canary_configuration under strategy LINEAR is never sent (TFBG104 warns): no TFBG106 error.
+    def model(strategy):
+        return Model(resources=[res("aws_ecs_service.s", {"deployment_configuration": [
+            {"strategy": strategy, "canary_configuration": [{"canary_percent": 2.55}]}]})])
+    assert run("TFBG106", model("LINEAR")) == []
+    assert severities(run("TFBG106", model("CANARY"))) == [Severity.ERROR]
+    assert severities(run("TFBG106", model(Unknown("var.strategy")))) == [Severity.INFO]
+
+
+def test_all_or_none_advanced_configuration_with_a_dynamic_block_is_could_not_prove():
+    service = res("aws_ecs_service.s", {"load_balancer": [
+        {"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1",
+         "advanced_configuration": Unknown("dynamic block over var.advanced")},
+        {"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/1"}]})
+    model = Model(resources=[service])
+    assert severities(run("TFBG108", model)) == [Severity.INFO]
+    service.values["load_balancer"][0]["advanced_configuration"] = [{"role_arn": "arn:aws:iam::1:role/r"}]
+    assert severities(run("TFBG108", model)) == [Severity.ERROR]
+
+
+def test_nlb_delay_note_only_for_strategies_that_shift_traffic():
+    model = bg_model(prod_ref=Ref("aws_lb_listener.front", "arn"), lb_type="network", with_test=False,
+                     strategy="ROLLING")
+    assert run("TFBG123", model) == []

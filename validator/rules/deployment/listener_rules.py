@@ -16,10 +16,12 @@ from validator.rules.helpers import (
     ForwardTarget,
     Forwards,
     forward_targets,
+    is_non_rolling,
     iter_action_types,
     listener_of_rule,
     same_object,
     serving_weight,
+    strategy_of,
 )
 
 SERVICE = ("aws_ecs_service",)
@@ -255,10 +257,12 @@ class NlbTrafficShiftDelay(Rule):
     source = "ECS DG nlb-resources-for-blue-green.html; canary-deployment-implementation.html (en vs zh-CN)"
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        strategy = strategy_of(resource)
+        if is_non_rolling(strategy) is False:
+            return  # a ROLLING deployment shifts no traffic through the listener
         for wiring in wirings(resource, model):
             if wiring.lb_type(PROD) != "network":
                 continue
-            strategy = resource.get("deployment_configuration.0.strategy")
             extra = (
                 "; LINEAR/CANARY on NLB had contradictory documentation (an older canary page said unsupported): "
                 "verify in a test account"

@@ -24,6 +24,12 @@ from validator.rules.helpers import (
 
 SERVICE = ("aws_ecs_service",)
 TROUBLESHOOTING = "ECS DG troubleshooting-blue-green.html"
+ADVANCED_CONFIGURATION_FIX = (
+    "advanced_configuration {\n  alternate_target_group_arn = aws_lb_target_group.green.arn\n"
+    "  production_listener_rule   = aws_lb_listener_rule.prod.arn\n"
+    "  test_listener_rule         = aws_lb_listener_rule.test.arn\n"
+    "  role_arn                   = aws_iam_role.ecs_infra.arn\n}"
+)
 
 
 class AdvancedConfigurationRequired(Rule):
@@ -60,12 +66,7 @@ class AdvancedConfigurationRequired(Rule):
                 "field is required for all loadBalancers when using a non-ROLLING deployment strategy\"): add "
                 "advanced_configuration with the alternate target group, listener rules and role",
                 path=entry.path,
-                fix=(
-                    "advanced_configuration {\n  alternate_target_group_arn = aws_lb_target_group.green.arn\n"
-                    "  production_listener_rule   = aws_lb_listener_rule.prod.arn\n"
-                    "  test_listener_rule         = aws_lb_listener_rule.test.arn\n"
-                    "  role_arn                   = aws_iam_role.ecs_infra.arn\n}"
-                ),
+                fix=ADVANCED_CONFIGURATION_FIX,
             )
 
 
@@ -83,11 +84,20 @@ class AdvancedConfigurationAllOrNone(Rule):
         if isinstance(entries, Unknown):
             return
         elbv2 = [e for e in entries if e.elb_name is None]
-        with_block = [e for e in elbv2 if e.advanced is not None]
-        if not with_block:
-            return
+        with_block = [e for e in elbv2 if isinstance(e.advanced, dict)]
+        maybe_block = [e for e in elbv2 if e.advanced is not None and not isinstance(e.advanced, dict)]
         for entry in elbv2:
-            if entry.advanced is None:
+            if entry.advanced is not None:
+                continue
+            if not with_block and maybe_block:
+                yield self.unproven(
+                    resource,
+                    f"{resource.address}: the load_balancer for target group {entry.target_group} has no "
+                    "advanced_configuration, and whether another load_balancer has one is not known statically "
+                    f"({maybe_block[0].advanced}); the API requires all or none",
+                    path=entry.path,
+                )
+            elif with_block:
                 yield self.finding(
                     resource,
                     f"{resource.address}: the load_balancer for target group {entry.target_group} has no "
@@ -95,6 +105,7 @@ class AdvancedConfigurationAllOrNone(Rule):
                     "(\"Either all or none of the provided loadBalancers must have advancedConfiguration defined\"): "
                     "add advanced_configuration here or remove it from the others",
                     path=entry.path,
+                    fix=ADVANCED_CONFIGURATION_FIX,
                 )
 
 

@@ -206,7 +206,13 @@ class PercentNotMultipleOfTenth(Rule):
     source = "API API_LinearConfiguration.html / API_CanaryConfiguration.html (multiples of 0.1)"
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
-        for block, attribute in (("linear_configuration", "step_percent"), ("canary_configuration", "canary_percent")):
+        strategy = strategy_of(resource)
+        for block, attribute, wanted in (
+            ("linear_configuration", "step_percent", "LINEAR"),
+            ("canary_configuration", "canary_percent", "CANARY"),
+        ):
+            if strategy is None or (isinstance(strategy, str) and strategy != wanted):
+                continue  # the provider does not send the block (TFBG104, TFBG105): the API never sees it
             path = f"{CONFIG}.{block}.0.{attribute}"
             value = resource.get(path)
             if is_absent(value):
@@ -223,14 +229,23 @@ class PercentNotMultipleOfTenth(Rule):
             if number is None:
                 continue
             tenths = number * 10
-            if abs(tenths - round(tenths)) > 1e-9:
-                yield self.finding(
+            if abs(tenths - round(tenths)) <= 1e-9:
+                continue
+            if not isinstance(strategy, str):
+                yield self.unproven(
                     resource,
-                    f"{resource.address} sets {block}.{attribute} = {value}; the ECS API accepts only multiples "
-                    f"of 0.1: use {round(number, 1)}",
+                    f"{resource.address} sets {block}.{attribute} = {value}, which the ECS API rejects (only multiples "
+                    f"of 0.1) if the strategy, not known statically ({strategy}), is {wanted}",
                     path=path,
-                    fix=f"{attribute} = {round(number, 1)}",
                 )
+                continue
+            yield self.finding(
+                resource,
+                f"{resource.address} sets {block}.{attribute} = {value}; the ECS API accepts only multiples "
+                f"of 0.1: use {round(number, 1)}",
+                path=path,
+                fix=f"{attribute} = {round(number, 1)}",
+            )
 
 
 class HeadlessStrategy(Rule):
