@@ -94,3 +94,14 @@ def test_407_plan_computed_rolling_strategy_is_not_a_feature_use():
                                                  "lifecycle_hook": [], "linear_configuration": [],
                                                  "canary_configuration": []}], sigint_rollback=False))
     assert lint_407(model) == []
+
+
+
+def test_407_fix_for_pause_hooks_asks_for_more_than_the_known_releases():
+    # ">= 6.4.0" would still admit 6.25.0, which lacks target_type: the fix must exclude it.
+    model = Model()
+    model.add(service(deployment_configuration=[{"lifecycle_hook": [{"target_type": "PAUSE",
+                                                                      "lifecycle_stages": ["POST_SCALE_UP"]}]}]))
+    [finding] = lint_407(model)
+    assert finding.severity == Severity.WARNING
+    assert finding.fix.startswith('version = "> 6.25.0"')

@@ -113,3 +113,11 @@ def test_unknown_listener_kind_is_silent_when_even_an_nlb_would_fit():
     lb = [{"advanced_configuration": [{"production_listener_rule": Ref("data.aws_lb_listener.shared", "arn")}]}]
     resource = service(blue_green(0, load_balancer=lb, timeouts=[{"update": "60m"}]))
     assert list(RULE.check(resource, Model())) == []
+
+
+def test_unknown_canary_percent_counts_the_lower_bound_of_shifts():
+    # canary_percent = 100 shifts production traffic once; an unknown percent must not assume two.
+    config = {"canary_configuration": [{"canary_percent": Unknown("var.percent"), "canary_bake_time_in_minutes": 0}]}
+    estimate = estimate_deployment("CANARY", config, nlb=True)
+    assert estimate.minutes == 10 * (1 + 1)
+    assert "canary_percent" in estimate.unknown

@@ -89,3 +89,14 @@ def test_unknown_stage_list_of_a_pause_hook_does_not_break_the_message():
                                                                wait_for_steady_state=True), Model()))
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "stages unknown" in findings[0].message
+
+
+def test_timeout_no_hook_accepts_is_an_error_even_with_unknown_type():
+    def findings(minutes):
+        hook = {"target_type": Unknown("var.kind"), "lifecycle_stages": ["POST_SCALE_UP"],
+                "timeout_configuration": [{"timeout_in_minutes": minutes, "action": "ROLLBACK"}]}
+        return run(hooks.HookTimeoutConfiguration(), service({"lifecycle_hook": [hook]}))
+    assert [f.severity for f in findings(0)] == [Severity.ERROR]
+    assert [f.severity for f in findings(30000)] == [Severity.ERROR]
+    assert [f.severity for f in findings(1440)] == []  # valid for both kinds
+    assert [f.severity for f in findings(1441)] == [Severity.INFO]  # valid for PAUSE only

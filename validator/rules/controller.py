@@ -43,7 +43,7 @@ class CircuitBreakerWithNonEcsController(Rule):
                 "deployment_circuit_breaker (only the ECS controller does); the block is not applied and "
                 "shows as a perpetual diff. Remove the deployment_circuit_breaker block.",
                 path=path,
-                fix="Delete the `deployment_circuit_breaker { ... }` block (or switch the controller to ECS).",
+                fix="# delete the deployment_circuit_breaker block (only the ECS deployment controller uses it)",
             )
 
 
@@ -81,8 +81,9 @@ class CircuitBreakerWithClassicLoadBalancer(Rule):
             f"(elb_name {names}); the circuit breaker only works for services that are not behind a Classic "
             "Load Balancer. Move the service to an ALB/NLB target group or remove the circuit breaker.",
             path="deployment_circuit_breaker.0.enable",
-            fix="Use `load_balancer { target_group_arn = ... }` (ELBv2) instead of `elb_name`, "
-                "or delete the `deployment_circuit_breaker` block.",
+            fix="# instead of elb_name (or delete deployment_circuit_breaker):\nload_balancer {\n"
+                "  target_group_arn = aws_lb_target_group.app.arn\n  container_name   = \"app\"\n"
+                "  container_port   = 80\n}",
         )
 
 
@@ -172,6 +173,13 @@ class DaemonWithExternalController(Rule):
             )
 
 
+SECOND_TARGET_GROUP_HOME = {
+    "CODE_DEPLOY": "# keep one load_balancer block; the second target group goes into the deployment group's\n"
+                   "# load_balancer_info.target_group_pair_info",
+    "EXTERNAL": "# keep one load_balancer block; each aws_ecs_task_set names its own target group",
+}
+
+
 class LoadBalancerCountForController(Rule):
     id = "TFBG406"
     severity = Severity.ERROR
@@ -208,14 +216,15 @@ class LoadBalancerCountForController(Rule):
                 "load_balancer blocks; multiple target groups are supported only with the ECS controller. "
                 "Keep exactly one load_balancer block.",
                 path="load_balancer.1",
-                fix="Keep one `load_balancer` block (CodeDeploy's second target group belongs in the "
-                    "deployment group's target_group_pair_info).",
+                fix=SECOND_TARGET_GROUP_HOME[controller],
             )
 
 
 # Features of aws_ecs_service and the first hashicorp/aws release that has them (CHANGELOG.md).
 PR_48128 = "the release carrying PR #48128"
 NEWEST_WITHOUT_PR_48128 = Version(6, 25, 0)  # its schema (the one the test harness serves) lacks them
+# The version is unknown to tfbg; "> 6.25.0" is necessary, the user verifies the rest.
+UNRELEASED_FIX = f'version = "> {NEWEST_WITHOUT_PR_48128}"  # at least: the first release you verified has PR #48128'
 V6_4, V6_6, V6_11, V6_14, V6_21 = (Version(6, 4), Version(6, 6), Version(6, 11), Version(6, 14), Version(6, 21))
 
 
@@ -336,7 +345,7 @@ class ProviderVersionAdmitsMissingFeatures(Rule):
                 message += (f" Also lifecycle_hook target_type/timeout_configuration need {PR_48128} (not named "
                             "in the CHANGELOG; later than 6.25.0): raise the bound to a version you verified has them.")
             finding = self.finding(resource, message, path=lacking[0].path, related=sorted({u.address for u in uses}),
-                                   fix=f'version = ">= {needed}"')
+                                   fix=UNRELEASED_FIX if unreleased else f'version = ">= {needed}"')
             yield self._at(anchor, finding)
         elif unreleased:
             what = ", ".join(sorted({u.what for u in unreleased}))
@@ -347,7 +356,7 @@ class ProviderVersionAdmitsMissingFeatures(Rule):
                     f"{PR_48128}, which is later than 6.25.0 (the CHANGELOG read does not name the release). "
                     "Raise the lower bound to a provider version you verified has them.",
                     path=unreleased[0].path, related=sorted({u.address for u in uses}),
-                    fix='version = ">= <first release with PR #48128>"',
+                    fix=UNRELEASED_FIX,
                 )
                 yield self._at(anchor, finding)
             else:

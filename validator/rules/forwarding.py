@@ -149,7 +149,7 @@ class TargetGroupArnAndForwardDiffer(Rule):
                     f"{names}; both may be given only when they name the same single target group. Remove "
                     "target_group_arn and keep the forward block (or the other way round).",
                     path=f"{path}.target_group_arn",
-                    fix="Delete `target_group_arn` from the action and keep `forward { target_group { ... } }`.",
+                    fix="# delete target_group_arn from this action; its forward block names the target groups",
                     related=[str(arn.address) for arn in different if isinstance(arn, Ref)],
                 )
             elif None in verdicts:
@@ -187,8 +187,8 @@ class NetworkLoadBalancerWeightedForward(Rule):
                     "feature; older accounts and tools reported \"You cannot specify a target group weight on "
                     "load balancers of type 'network'\". Check that your region supports it before relying on it.",
                     path=f"{path}.forward.0",
-                    fix="If the API rejects it, forward to one target group per listener and shift traffic "
-                        "with ECS (blue/green) instead of weights.",
+                    fix="# if the API rejects the weights, forward to one target group and let ECS shift traffic\n"
+                        "forward {\n  target_group {\n    arn = aws_lb_target_group.blue.arn\n  }\n}",
                 )
 
 

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
@@ -70,6 +70,15 @@ def known_hooks(service: Resource) -> tuple[list[tuple[str, dict, str]], bool]:
     return result, unknown
 
 
+MERGED_HOOK_FIX = {
+    LAMBDA: 'lifecycle_hook {\n  hook_target_arn  = aws_lambda_function.hook.arn\n'
+            '  role_arn         = aws_iam_role.ecs_hook.arn\n'
+            '  lifecycle_stages = ["POST_SCALE_UP", "POST_TEST_TRAFFIC_SHIFT"]\n}',
+    PAUSE: 'lifecycle_hook {\n  target_type      = "PAUSE"\n'
+           '  lifecycle_stages = ["POST_SCALE_UP", "POST_TEST_TRAFFIC_SHIFT"]\n}',
+}
+
+
 class TooManyHooks(Rule):
     id = "TFBG301"
     severity = Severity.ERROR
@@ -96,7 +105,7 @@ class TooManyHooks(Rule):
                     f"{self.LIMIT} {kind} hooks per service. Merge hooks (one hook may list several "
                     "lifecycle_stages) until at most 10 remain.",
                     path=of_kind[self.LIMIT],
-                    fix='lifecycle_hook {\n  ...\n  lifecycle_stages = ["POST_SCALE_UP", "POST_TEST_TRAFFIC_SHIFT"]\n}',
+                    fix=MERGED_HOOK_FIX[kind],
                 )
         if unknown and not reported:
             yield self.unproven(resource, f"the lifecycle hooks of {resource.address} (their number or "
@@ -156,23 +165,8 @@ class HookTimeoutConfiguration(Rule):
             if isinstance(minutes, (Ref, Unknown)) or isinstance(action, (Ref, Unknown)):
                 yield self.unproven(resource, f"timeout_configuration of {path} in {resource.address} is not "
                                     "known statically", path=config_path)
-            if not is_absent(minutes) and not isinstance(minutes, (Ref, Unknown)):
-                number = to_number(minutes)
-                if isinstance(kind, Unknown):
-                    if number is None or not (1 <= number <= self.MAXIMUM[LAMBDA]):
-                        yield self.unproven(resource, f"the target_type of {path} in {resource.address} is not "
-                                            f"known, and timeout_in_minutes = {minutes} is valid only for one kind",
-                                            path=f"{config_path}.timeout_in_minutes")
-                else:
-                    maximum = self.MAXIMUM.get(kind, self.MAXIMUM[LAMBDA])
-                    if number is None or not (1 <= number <= maximum) or number != int(number):
-                        yield self.finding(
-                            resource,
-                            f"{resource.address} {kind} hook timeout_in_minutes = {minutes}; {_article(kind)} {kind} hook "
-                            f"times out after 1 to {maximum} minutes. Set timeout_in_minutes in that range.",
-                            path=f"{config_path}.timeout_in_minutes",
-                            fix=f"timeout_in_minutes = {min(maximum, 60)}",
-                        )
+            if not is_absent(minutes) and not unresolved(minutes):
+                yield from self._check_minutes(resource, path, kind, minutes)
             if not is_absent(action) and not isinstance(action, (Ref, Unknown)) and action not in ("ROLLBACK", "CONTINUE"):
                 yield self.finding(
                     resource,
@@ -183,8 +177,47 @@ class HookTimeoutConfiguration(Rule):
                 )
 
 
+    def _check_minutes(self, resource: Resource, path: str, kind: str | Unknown, minutes: Any) -> Iterator[Finding]:
+        number = to_number(minutes)
+        accepted_by = [
+            name for name, maximum in self.MAXIMUM.items()
+            if number is not None and number == int(number) and 1 <= number <= maximum
+        ]
+        at = f"{path}.timeout_configuration.0.timeout_in_minutes"
+        if isinstance(kind, Unknown):
+            if not accepted_by:
+                ranges = ", ".join(f"{name}: 1 to {maximum}" for name, maximum in self.MAXIMUM.items())
+                yield self.finding(
+                    resource,
+                    f"{resource.address} hook timeout_in_minutes = {minutes}; no lifecycle hook accepts it ({ranges} "
+                    "minutes). Set timeout_in_minutes in the range of the hook's target_type.",
+                    path=at,
+                    fix="timeout_in_minutes = 60",
+                )
+            elif len(accepted_by) < len(self.MAXIMUM):
+                yield self.unproven(resource, f"the target_type of {path} in {resource.address} is not known, and "
+                                    f"timeout_in_minutes = {minutes} is valid only for {' and '.join(accepted_by)}",
+                                    path=at)
+            return
+        maximum = self.MAXIMUM.get(kind, self.MAXIMUM[LAMBDA])
+        if number is None or not (1 <= number <= maximum) or number != int(number):
+            yield self.finding(
+                resource,
+                f"{resource.address} {kind} hook timeout_in_minutes = {minutes}; {_article(kind)} {kind} hook "
+                f"times out after 1 to {maximum} minutes. Set timeout_in_minutes in that range.",
+                path=at,
+                fix=f"timeout_in_minutes = {min(maximum, 60)}",
+            )
+
+
 def _article(word: str) -> str:
     return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+LAMBDA_TARGET_FIX = {
+    "hook_target_arn": "hook_target_arn = aws_lambda_function.hook.arn",
+    "role_arn": "role_arn        = aws_iam_role.ecs_hook.arn",
+}
 
 
 class LambdaHookMissingTarget(Rule):
@@ -207,7 +240,7 @@ class LambdaHookMissingTarget(Rule):
                     "needs the Lambda function ARN and the role it assumes to invoke it. Set both (or make the "
                     "hook target_type = \"PAUSE\").",
                     path=path,
-                    fix="hook_target_arn = aws_lambda_function.hook.arn\nrole_arn        = aws_iam_role.ecs_hook.arn",
+                    fix="\n".join(LAMBDA_TARGET_FIX[name] for name in missing),
                 )
 
 
@@ -231,8 +264,14 @@ class PauseHookWithLambdaSettings(Rule):
                     "invoke nothing, so ECS ignores them. Remove them, or use target_type = \"AWS_LAMBDA\" if a "
                     "function should run.",
                     path=f"{path}.{present[0]}",
-                    fix=f"Delete {', '.join(present)} from the PAUSE hook.",
+                    fix=f"# remove {', '.join(present)} from the PAUSE hook\n" + _pause_hook_hcl(hook),
                 )
+
+
+def _pause_hook_hcl(hook: dict) -> str:
+    stages = [stage for stage in _list(hook.get("lifecycle_stages")) if isinstance(stage, str)] or ["POST_SCALE_UP"]
+    listed = ", ".join(f'"{stage}"' for stage in stages)
+    return f'lifecycle_hook {{\n  target_type      = "PAUSE"\n  lifecycle_stages = [{listed}]\n}}'
 
 
 class PauseHookBlocksApply(Rule):
@@ -369,8 +408,12 @@ def estimate_deployment(strategy: str, config: dict, nlb: bool | None) -> Estima
         canary = _first(config.get("canary_configuration"))
         percent_value = canary.get("canary_percent") if isinstance(canary, dict) else None
         bake_value = canary.get("canary_bake_time_in_minutes") if isinstance(canary, dict) else None
-        percent = to_number(percent_value) if not is_absent(percent_value) else CANARY_DEFAULTS[0]
-        production_shifts = 1 if percent is not None and percent >= 100 else 2
+        if unresolved(percent_value):
+            estimate.unknown.append("canary_percent")  # a lower bound counts one production shift
+            production_shifts = 1
+        else:
+            percent = to_number(percent_value) if not is_absent(percent_value) else CANARY_DEFAULTS[0]
+            production_shifts = 1 if percent is not None and percent >= 100 else 2
         canary_bake = _minutes_value(bake_value, CANARY_DEFAULTS[1], "canary_bake_time_in_minutes", estimate)
         defaults = "" if isinstance(canary, dict) else ", API default"
         estimate.add(canary_bake, f"CANARY: canary_bake_time_in_minutes{defaults}")
@@ -506,7 +549,8 @@ class PreProductionTrafficShiftStage(Rule):
                     "validates stages against the AWS SDK compiled into it: run terraform plan with your "
                     "pinned hashicorp/aws version to confirm it is accepted.",
                     path=f"{path}.lifecycle_stages",
-                    fix="If the provider rejects it, use POST_TEST_TRAFFIC_SHIFT or upgrade hashicorp/aws.",
+                    fix='lifecycle_stages = ["POST_TEST_TRAFFIC_SHIFT"]  # if your hashicorp/aws rejects '
+                        "PRE_PRODUCTION_TRAFFIC_SHIFT",
                 )
 
 

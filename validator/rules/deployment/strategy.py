@@ -194,7 +194,7 @@ class SettingsWithoutStrategy(Rule):
                 f"{resource.address} sets deployment_configuration {named} without a strategy; on create the "
                 'provider sends none of them: set strategy (e.g. "BLUE_GREEN")',
                 path=CONFIG,
-                fix='deployment_configuration {\n  strategy = "BLUE_GREEN"\n  ...\n}',
+                fix=f'strategy = "BLUE_GREEN"  # in deployment_configuration, next to {named}',
             )
 
 
