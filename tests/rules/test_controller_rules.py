@@ -1,5 +1,7 @@
 """Group D rules on hand-built models: unknown values, plan shapes, TFBG407 across modules."""
 
+import pytest
+
 from validator.findings import Severity
 from validator.model import Location, Model, ProviderRequirement, Ref, Resource, Unknown
 from validator.rules import controller
@@ -105,3 +107,53 @@ def test_407_fix_for_pause_hooks_asks_for_more_than_the_known_releases():
     [finding] = lint_407(model)
     assert finding.severity == Severity.WARNING
     assert finding.fix.startswith('version = "> 6.25.0"')
+
+
+def blue_green_without_test_rule(hook_details=None):
+    hook = {"hook_target_arn": "arn:aws:lambda:us-east-1:1:function:f", "role_arn": "arn:aws:iam::1:role/r",
+            "lifecycle_stages": ["POST_SCALE_UP"], "hook_details": hook_details}
+    return service(deployment_configuration=[{"strategy": "BLUE_GREEN", "bake_time_in_minutes": 5,
+                                              "lifecycle_hook": [hook]}],
+                   load_balancer=[{"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/1",
+                                   "advanced_configuration": [{"production_listener_rule": "arn:r",
+                                                               "role_arn": "arn:aws:iam::1:role/i"}]}])
+
+
+@pytest.mark.parametrize(
+    "constraint, warned",
+    [
+        (">= 6.21.0", False),
+        (">= 6.21", False),
+        ("~> 6.21.0", False),
+        (">= 6.21.0-beta1", False),  # pre-releases are never selected: the oldest candidate is 6.21.0
+        (">= 6.20.9", True),
+        ("> 6.20.0", True),  # admits 6.20.1
+        ("~> 6.20", True),
+        (">= 6.0, != 6.20.0", True),
+        ("= 6.21.0", False),
+    ],
+)
+def test_407_linear_needs_6_21_at_the_boundary(constraint, warned):
+    model = Model(providers=[requirement(constraint)])
+    model.add(linear("aws_ecs_service.app"))
+    assert [f.severity for f in lint_407(model)] == ([Severity.WARNING] if warned else [])
+
+
+@pytest.mark.parametrize(
+    "constraint, hook_details, needed",
+    [
+        (">= 6.4.0", None, "6.6.0"),  # omitted test_listener_rule was sent as "" before 6.6.0 (#43552)
+        (">= 6.6.0", None, None),
+        (">= 6.13.0", '{"warmup": 30}', "6.14.0"),
+        (">= 6.14.0", '{"warmup": 30}', None),
+    ],
+)
+def test_407_test_listener_rule_and_hook_details_boundaries(constraint, hook_details, needed):
+    model = Model(providers=[requirement(constraint)])
+    model.add(blue_green_without_test_rule(hook_details))
+    findings = lint_407(model)
+    if needed is None:
+        assert findings == []
+    else:
+        [finding] = findings
+        assert finding.fix == f'version = ">= {needed}"'

@@ -408,3 +408,55 @@ def test_nlb_delay_note_only_for_strategies_that_shift_traffic():
     model = bg_model(prod_ref=Ref("aws_lb_listener.front", "arn"), lb_type="network", with_test=False,
                      strategy="ROLLING")
     assert run("TFBG123", model) == []
+
+
+# -- TFBG120 boundaries: what must NOT be called shadowed --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "broad, narrow, how, expected",
+    [
+        ("*.example.com", "example.com", {"case_insensitive": True}, False),  # '*.' needs the dot
+        ("*.example.com", "a.example.com", {"case_insensitive": True}, True),
+        ("/api*", "/api/v1/*", {"path": True}, True),
+        ("/api/*", "/api*", {"path": True}, False),  # '/api*' also matches '/apix'
+        ("/a\\*", "/a\\b", {"path": True}, False),  # '\*' is a literal star, not a wildcard
+        ("/a\\*", "/a\\*", {"path": True}, True),
+    ],
+)
+def test_pattern_coverage_boundaries(broad, narrow, how, expected):
+    assert covers_value(broad, narrow, **how) is expected
+
+
+def test_query_strings_compare_case_insensitively_and_methods_must_all_be_covered():
+    qs = lambda *pairs: {"query_string": [{"key": k, "value": v} for k, v in pairs]}  # noqa: E731
+    assert rule_covers([qs(("Mode", "TEST"))], [qs(("mode", "test"))]) is True
+    method = lambda *m: {"http_request_method": [{"values": list(m)}]}  # noqa: E731
+    assert rule_covers([method("GET")], [method("GET", "HEAD")]) is False
+    ip = lambda *cidrs: {"source_ip": [{"values": list(cidrs)}]}  # noqa: E731
+    assert rule_covers([ip("0.0.0.0/0")], [ip("2001:db8::/32")]) is False  # IPv4 never covers IPv6
+
+
+@pytest.mark.parametrize(
+    "prod_conditions, test_conditions, prod_priority, test_priority, expected",
+    [
+        # The test rule one number before the production rule is evaluated first.
+        ([path_is("/*")], [path_is("/*"), header("X-Test", "1")], 10, 9, []),
+        # One number after: shadowed.
+        ([path_is("/*")], [path_is("/*"), header("X-Test", "1")], 10, 11, [Severity.WARNING]),
+        # The production rule needs a header the test rule does not send: no shadowing.
+        ([path_is("/*"), header("X-Live", "1")], [path_is("/*")], 1, 2, []),
+        # Host-only production rule vs a test rule for another host.
+        ([{"host_header": [{"values": ["app.example.com"]}]}],
+         [{"host_header": [{"values": ["test.example.com"]}]}], 1, 2, []),
+        # Production host wildcard covers the test host: shadowed, whatever the letter case.
+        ([{"host_header": [{"values": ["*.Example.com"]}]}],
+         [{"host_header": [{"values": ["test.example.COM"]}]}], 1, 2, [Severity.WARNING]),
+        # A regex condition is not modelled: could not prove, never a warning.
+        ([{"path_pattern": [{"regex_values": ["^/.*"]}]}], [path_is("/x")], 1, 2, [Severity.INFO]),
+    ],
+)
+def test_shadowing_boundaries(prod_conditions, test_conditions, prod_priority, test_priority, expected):
+    model = bg_model(prod_conditions=prod_conditions, test_conditions=test_conditions,
+                     prod_priority=prod_priority, test_priority=test_priority)
+    assert severities(run("TFBG120", model)) == expected

@@ -5,8 +5,8 @@ Used by TFBG120 (a test rule shadowed by the production rule). Answers are three
 
 ALB semantics (Elastic Load Balancing user guide, "Listener rules" / "Rule condition types"): the
 condition blocks of a rule are ANDed; the values inside one block are ORed; `*` matches zero or more
-characters and `?` exactly one; path patterns are case-sensitive, host names and HTTP header values
-are not. A rule without conditions matches every request.
+characters and `?` exactly one (`\\*`, `\\?` are literal); path patterns are case-sensitive, host names,
+HTTP header values and query strings are not. A rule without conditions matches every request.
 
 The check is sound rather than complete: "covered" is only claimed when every request the narrower
 rule matches is certainly matched by the broader one; anything cleverer returns False.
@@ -53,6 +53,8 @@ def covers_value(broad: str, narrow: str, *, case_insensitive: bool = False, pat
         broad, narrow = broad.lower(), narrow.lower()
     if broad == narrow or set(broad) == {"*"}:
         return True
+    if "\\" in broad or "\\" in narrow:
+        return False  # `\*` and `\?` are literal characters: not modelled, so not proven
     if path and broad == "/*":  # every request path starts with "/"
         return True
     if not _has_wildcard(narrow):
@@ -151,8 +153,9 @@ def _query_covers(broad: list, narrow: list) -> bool | None:
         return None
 
     def pair_covers(b: tuple[str | None, str], n: tuple[str | None, str]) -> bool:
-        key_ok = b[0] is None or (n[0] is not None and covers_value(b[0], n[0]))
-        return key_ok and covers_value(b[1], n[1])
+        # Query string comparison is case-insensitive (ELB QueryStringConditionConfig).
+        key_ok = b[0] is None or (n[0] is not None and covers_value(b[0], n[0], case_insensitive=True))
+        return key_ok and covers_value(b[1], n[1], case_insensitive=True)
 
     return all(any(pair_covers(b, n) for b in pairs_b) for n in pairs_n)
 
