@@ -11,6 +11,11 @@ from validator.rules.helpers import controller_of, describe, is_non_rolling, loa
 
 SERVICE = ("aws_ecs_service",)
 CONFIG = "deployment_configuration.0"
+# The strategy-specific block, its required percent, and the only strategy the provider sends it with.
+STRATEGY_BLOCKS = (
+    ("linear_configuration", "step_percent", "LINEAR"),
+    ("canary_configuration", "canary_percent", "CANARY"),
+)
 
 
 class StrategyNeedsEcsController(Rule):
@@ -100,10 +105,7 @@ class StepOrCanaryPercentMissing(Rule):
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         strategy = strategy_of(resource)
-        for block, attribute, wanted in (
-            ("linear_configuration", "step_percent", "LINEAR"),
-            ("canary_configuration", "canary_percent", "CANARY"),
-        ):
+        for block, attribute, wanted in STRATEGY_BLOCKS:
             if strategy != wanted:  # the provider only expands the block for its own strategy (TFBG104)
                 continue
             configuration = resource.get(f"{CONFIG}.{block}")
@@ -143,7 +145,7 @@ class ConfigurationForOtherStrategy(Rule):
         strategy = strategy_of(resource)
         if not isinstance(strategy, str):
             return  # no strategy: TFBG105; unknown: nothing can be told
-        for block, wanted in (("linear_configuration", "LINEAR"), ("canary_configuration", "CANARY")):
+        for block, _, wanted in STRATEGY_BLOCKS:
             configuration = resource.get(f"{CONFIG}.{block}")
             if is_absent(configuration) or isinstance(configuration, (Ref, Unknown)) or strategy == wanted:
                 continue
@@ -207,10 +209,7 @@ class PercentNotMultipleOfTenth(Rule):
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         strategy = strategy_of(resource)
-        for block, attribute, wanted in (
-            ("linear_configuration", "step_percent", "LINEAR"),
-            ("canary_configuration", "canary_percent", "CANARY"),
-        ):
+        for block, attribute, wanted in STRATEGY_BLOCKS:
             if strategy is None or (isinstance(strategy, str) and strategy != wanted):
                 continue  # the provider does not send the block (TFBG104, TFBG105): the API never sees it
             path = f"{CONFIG}.{block}.0.{attribute}"

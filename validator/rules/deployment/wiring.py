@@ -27,7 +27,6 @@ ROLE_ATTRIBUTES = ("production_listener_rule", "test_listener_rule")
 
 @dataclass
 class Wiring:
-    service: Resource
     entry: LoadBalancerEntry
     model: Model
 
@@ -100,4 +99,4 @@ def wirings(service: Resource, model: Model) -> Iterator[Wiring]:
         return
     for entry in entries:
         if isinstance(entry.advanced, dict) and entry.elb_name is None:  # Classic entries: TFBG109
-            yield Wiring(service, entry, model)
+            yield Wiring(entry, model)
