@@ -63,8 +63,8 @@ def main() -> None:
     plan = generate(seed, int(args.min_mb * 1024 * 1024))
     with open(args.out, "w") as handle:
         json.dump(plan, handle)
-    resources = len(plan["resource_changes"])
-    print(f"{args.out}: {resources} resources, {handle.tell() / 1e6:.1f} MB", file=sys.stderr)
+        size = handle.tell()
+    print(f"{args.out}: {len(plan['resource_changes'])} resources, {size / 1e6:.1f} MB", file=sys.stderr)
 
 
 if __name__ == "__main__":
