@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from validator.findings import Finding, Severity
-from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
+from validator.model import Model, Ref, Resource, Unknown, get_path, is_absent, to_number
 from validator.rules.base import Rule
 from validator.rules.helpers import LISTENER_RULE_TYPES as LISTENER_RULES
 from validator.rules.helpers import LISTENER_TYPES as LISTENERS
-from validator.rules.helpers import actions_attribute, listener_lb_type, same_object
+from validator.rules.helpers import actions_attribute, forward_groups, listener_lb_type, same_object
 
 
 def forward_actions(resource: Resource) -> Iterator[tuple[str, Any]]:
@@ -54,20 +54,15 @@ class ForwardLimits(Rule):
             if isinstance(action, Unknown):
                 yield self.unproven(resource, f"{path} of {resource.address} is not known statically", path=path)
                 continue
-            forward = action.get("forward")
-            if is_absent(forward):
-                continue
-            if not isinstance(forward, list) or not isinstance(forward[0], dict):
-                yield self.unproven(resource, f"{path}.forward of {resource.address} is not known statically",
-                                    path=path)
+            groups = forward_groups(action)
+            if groups is None:
                 continue
             forward_path = f"{path}.forward.0"
-            groups = forward[0].get("target_group")
-            if isinstance(groups, (Ref, Unknown)):
+            if isinstance(groups, Unknown):
                 yield self.unproven(resource, f"the target groups of {forward_path} in {resource.address} are "
                                     "not known statically", path=forward_path)
-            elif is_absent(groups) or len(groups) > 5:
-                count = 0 if is_absent(groups) else len(groups)
+            elif not groups or len(groups) > 5:
+                count = len(groups)
                 yield self.finding(
                     resource,
                     f"{resource.address} {forward_path} has {count} target_group blocks; a forward action takes "
@@ -77,6 +72,8 @@ class ForwardLimits(Rule):
                 )
             if isinstance(groups, list):
                 yield from self._weights(resource, forward_path, groups)
+            if not isinstance(get_path(action, "forward.0"), dict):
+                continue  # no forward block to read stickiness from (already could-not-prove)
             duration_path = f"{forward_path}.stickiness.0.duration"
             duration = resource.get(duration_path)
             if isinstance(duration, (Ref, Unknown)):
@@ -129,18 +126,17 @@ class TargetGroupArnAndForwardDiffer(Rule):
             if isinstance(action, Unknown):
                 continue  # TFBG801 already says it cannot see the actions
             top = action.get("target_group_arn")
-            forward = action.get("forward")
-            if is_absent(top) or is_absent(forward):
+            groups = forward_groups(action)
+            if is_absent(top) or groups is None:
                 continue
-            groups = forward[0].get("target_group") if isinstance(forward, list) and isinstance(forward[0], dict) else Unknown()
-            if isinstance(top, Unknown) or isinstance(groups, (Ref, Unknown)):
+            if isinstance(top, Unknown) or isinstance(groups, Unknown):
                 yield self.unproven(resource, f"{path} of {resource.address} sets target_group_arn and forward, "
                                     "and whether they name the same target group is not known statically",
                                     path=f"{path}.target_group_arn")
                 continue
             verdicts = [same_object(model, top, group.get("arn") if isinstance(group, dict) else Unknown())
-                        for group in (groups or [])]
-            different = [group.get("arn") for group, same in zip(groups or [], verdicts) if same is False]
+                        for group in groups]
+            different = [group.get("arn") for group, same in zip(groups, verdicts) if same is False]
             if different:
                 names = ", ".join(str(arn) for arn in different)
                 yield self.finding(

@@ -304,7 +304,9 @@ def forward_targets(resource: Resource) -> Forwards:
     if isinstance(actions, (Ref, Unknown)):
         return Forwards([], Unknown(f"{resource.address}.{attribute}"))
     result = Forwards([])
-    for i, action in enumerate(actions or []):
+    if not isinstance(actions, list):
+        return result  # absent (or not a block list at all)
+    for i, action in enumerate(actions):
         if isinstance(action, (Ref, Unknown)) or not isinstance(action, dict):
             result.unknown = Unknown(f"{resource.address}.{attribute}[{i}]")
             continue
@@ -314,16 +316,12 @@ def forward_targets(resource: Resource) -> Forwards:
             continue
         if kind != "forward":
             continue
-        forward = action.get("forward")
-        if isinstance(forward, (Ref, Unknown)):
-            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward")
+        groups = forward_groups(action)
+        if isinstance(groups, Unknown):
+            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].{groups.why}")
             continue
-        if not is_absent(forward):
-            groups = forward[0].get("target_group") if isinstance(forward[0], dict) else Unknown()
-            if isinstance(groups, (Ref, Unknown)):
-                result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward[0].target_group")
-                continue
-            for j, group in enumerate(groups or []):
+        if groups is not None:
+            for j, group in enumerate(groups):
                 if not isinstance(group, dict):
                     result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward[0].target_group")
                     continue
@@ -341,6 +339,20 @@ def forward_targets(resource: Resource) -> Forwards:
             continue
         result.targets.append(ForwardTarget(arn, None, f"{attribute}.{i}.target_group_arn"))
     return result
+
+
+def forward_groups(action: dict) -> list | Unknown | None:
+    """The `forward[0].target_group` blocks of an action: None without a forward block, [] for a
+    forward block without target groups, Unknown when either cannot be read statically."""
+    forward = action.get("forward")
+    if is_absent(forward):
+        return None
+    if not isinstance(forward, list) or not isinstance(forward[0], dict):
+        return Unknown("forward")
+    groups = forward[0].get("target_group")
+    if is_absent(groups):
+        return []
+    return groups if isinstance(groups, list) else Unknown("forward[0].target_group")
 
 
 def serving_weight(target: ForwardTarget) -> float | None:

@@ -24,7 +24,9 @@ def client_aliases(service: Resource) -> Iterator[tuple[str, Any]]:
     if isinstance(entries, (Ref, Unknown)):
         yield "", Unknown(f"service_connect_configuration.service of {service.address}")
         return
-    for index, entry in enumerate(entries or []):
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             yield "", Unknown(f"service_connect_configuration.service of {service.address}")
             continue
