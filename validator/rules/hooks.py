@@ -237,8 +237,8 @@ class LambdaHookMissingTarget(Rule):
                 yield self.finding(
                     resource,
                     f"{resource.address} has an AWS_LAMBDA lifecycle hook without {' and '.join(missing)}; ECS "
-                    "needs the Lambda function ARN and the role it assumes to invoke it. Set both (or make the "
-                    "hook target_type = \"PAUSE\").",
+                    f"needs the Lambda function ARN and the role it assumes to invoke it. Set {' and '.join(missing)} "
+                    "(or make the hook target_type = \"PAUSE\").",
                     path=path,
                     fix="\n".join(LAMBDA_TARGET_FIX[name] for name in missing),
                 )

@@ -28,6 +28,11 @@ SERVICE = ("aws_ecs_service",)
 TROUBLESHOOTING = "ECS DG troubleshooting-blue-green.html"
 PROD = "production_listener_rule"
 TEST = "test_listener_rule"
+# The production rule's forward action as ECS expects it when a deployment starts.
+BOTH_TARGET_GROUPS_FIX = (
+    "forward {\n  target_group {\n    arn    = aws_lb_target_group.blue.arn\n    weight = 100\n  }\n"
+    "  target_group {\n    arn    = aws_lb_target_group.green.arn\n    weight = 0\n  }\n}"
+)
 
 
 def block_path(target: ForwardTarget) -> str:
@@ -87,8 +92,7 @@ class ProductionRuleNeedsBothWithoutTest(Rule):
                     f"{' and '.join(missing)}; for an ALB the API then requires a test rule: add both target groups "
                     "to the production rule's forward action (weights 100 and 0) or set test_listener_rule",
                     path=path,
-                    fix="forward {\n  target_group {\n    arn    = aws_lb_target_group.blue.arn\n    weight = 100\n  }\n"
-                    "  target_group {\n    arn    = aws_lb_target_group.green.arn\n    weight = 0\n  }\n}",
+                    fix=BOTH_TARGET_GROUPS_FIX,
                 )
             elif missing or unsure:
                 yield self.unproven(
@@ -140,6 +144,7 @@ class TargetGroupOnNeitherRule(Rule):
                     "forward the production rule to the primary (weight 100) and alternate (weight 0) target groups, "
                     "or the test rule to the alternate",
                     path=path,
+                    fix=BOTH_TARGET_GROUPS_FIX,
                 )
 
 
