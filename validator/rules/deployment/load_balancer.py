@@ -257,6 +257,7 @@ class SameProductionAndTestRule(Rule):
                     "rejects one rule in both roles: give test traffic its own rule (ALB: another rule or a test "
                     "listener port; NLB: a second listener) or omit test_listener_rule",
                     path=path,
+                    fix="test_listener_rule = aws_lb_listener_rule.test.arn  # a rule (ALB) or listener (NLB) of its own",
                 )
             elif same is None and (isinstance(production, Unknown) or isinstance(test, Unknown)):
                 yield self.unproven(
