@@ -460,3 +460,13 @@ def test_shadowing_boundaries(prod_conditions, test_conditions, prod_priority, t
     model = bg_model(prod_conditions=prod_conditions, test_conditions=test_conditions,
                      prod_priority=prod_priority, test_priority=test_priority)
     assert severities(run("TFBG120", model)) == expected
+
+
+def test_unknown_strategy_with_missing_bake_time_or_percent_is_could_not_prove():
+    service = res("aws_ecs_service.s", {"deployment_configuration": [
+        {"strategy": Unknown("var.strategy"), "linear_configuration": [{"step_bake_time_in_minutes": 1}]}]})
+    model = Model(resources=[service])
+    assert severities(run("TFBG102", model)) == [Severity.INFO]
+    assert severities(run("TFBG103", model)) == [Severity.INFO]
+    service.values["deployment_configuration"][0]["strategy"] = "CANARY"  # the linear block is not sent
+    assert run("TFBG102", model) == [] and run("TFBG103", model) == []

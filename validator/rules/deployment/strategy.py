@@ -7,7 +7,7 @@ from typing import Iterable
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.base import Rule
-from validator.rules.helpers import controller_of, describe, is_non_rolling, load_balancers, strategy_of
+from validator.rules.helpers import controller_of, describe, is_non_rolling, load_balancers, strategy_of, unresolved
 
 SERVICE = ("aws_ecs_service",)
 CONFIG = "deployment_configuration.0"
@@ -72,9 +72,19 @@ class BlueGreenNeedsBakeTime(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
-        if strategy_of(resource) != "BLUE_GREEN":
-            return
+        strategy = strategy_of(resource)
         bake = resource.get(f"{CONFIG}.bake_time_in_minutes")
+        if unresolved(strategy):
+            if is_absent(bake):
+                yield self.unproven(
+                    resource,
+                    f"{resource.address} has no bake_time_in_minutes and its strategy is not known statically "
+                    f"({strategy}); the API requires bake_time_in_minutes for BLUE_GREEN",
+                    path=f"{CONFIG}.strategy",
+                )
+            return
+        if strategy != "BLUE_GREEN":
+            return
         if isinstance(bake, (Ref, Unknown)):
             yield self.unproven(
                 resource,
@@ -106,8 +116,8 @@ class StepOrCanaryPercentMissing(Rule):
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
         strategy = strategy_of(resource)
         for block, attribute, wanted in STRATEGY_BLOCKS:
-            if strategy != wanted:  # the provider only expands the block for its own strategy (TFBG104)
-                continue
+            if strategy is None or (isinstance(strategy, str) and strategy != wanted):
+                continue  # the provider only expands the block for its own strategy (TFBG104)
             configuration = resource.get(f"{CONFIG}.{block}")
             if is_absent(configuration) or isinstance(configuration, (Ref, Unknown)):
                 continue  # absent: API defaults apply; unknown: Optional+Computed in a plan
@@ -121,7 +131,14 @@ class StepOrCanaryPercentMissing(Rule):
                     path=f"{CONFIG}.{block}.0",
                 )
                 continue
-            if value is None:
+            if value is None and unresolved(strategy):
+                yield self.unproven(
+                    resource,
+                    f"{resource.address} has deployment_configuration.{block} without {attribute}; the provider "
+                    f"requires it if the strategy, not known statically ({strategy}), is {wanted}",
+                    path=f"{CONFIG}.{block}.0",
+                )
+            elif value is None:
                 yield self.finding(
                     resource,
                     f"{resource.address} has deployment_configuration.{block} without {attribute}; the provider requires "
