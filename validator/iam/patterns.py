@@ -53,6 +53,13 @@ def _may_overlap(first: str, second: str, second_is_shape: bool) -> bool:
     `:` or `/` (a shape that is just `*` is a wholly unknown ARN).
     """
     segment_only = second_is_shape and second != "*"
+    # Most pairs differ before the first wildcard of either (another service, region or name): the
+    # literal prefixes decide that at once, without the full search.
+    literal = min((k for k in (_first_wildcard(first), _first_wildcard(second))), default=0)
+    if first[:literal] != second[:literal]:
+        return False
+    if literal == len(first) == len(second):
+        return True
 
     @lru_cache(maxsize=None)
     def go(i: int, j: int) -> bool:
@@ -71,6 +78,11 @@ def _may_overlap(first: str, second: str, second_is_shape: bool) -> bool:
         return False
 
     return go(0, 0)
+
+
+def _first_wildcard(text: str) -> int:
+    positions = [i for i in (text.find("*"), text.find("?")) if i >= 0]
+    return min(positions) if positions else len(text)
 
 
 def has_policy_variable(pattern: str) -> bool:

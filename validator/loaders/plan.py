@@ -133,6 +133,8 @@ class PlanReader:
 
     def _values(self, after: Any, unknown: Any, expressions: Any, steps: list) -> Any:
         """Merge `after` with `after_unknown`: unknown leaves become Ref (from references) or Unknown."""
+        if not unknown:  # nothing unknown below here (after_unknown omits known leaves): keep as is
+            return after
         if unknown is True:
             refs = self.config.resolve(references_at(expressions), steps)
             return refs[0] if len(refs) == 1 else Unknown("known after apply")
