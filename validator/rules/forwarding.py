@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, get_path, is_absent, to_number
 from validator.rules.base import Rule
 from validator.rules.helpers import LISTENER_RULE_TYPES as LISTENER_RULES
 from validator.rules.helpers import LISTENER_TYPES as LISTENERS
-from validator.rules.helpers import actions_attribute, forward_groups, listener_lb_type, same_object
-
-
-def forward_actions(resource: Resource) -> Iterator[tuple[str, Any]]:
-    """(path, action) for each forward action of a listener or listener rule; (path, Unknown) for an
-    action (or the whole list) that cannot be read statically."""
-    attribute = actions_attribute(resource)
-    actions = resource.get(attribute)
-    if isinstance(actions, (Ref, Unknown)):
-        yield attribute, Unknown(f"{attribute} of {resource.address}")
-        return
-    if not isinstance(actions, list):
-        return
-    for index, action in enumerate(actions):
-        path = f"{attribute}.{index}"
-        if isinstance(action, (Ref, Unknown)):
-            yield path, Unknown(path)
-            continue
-        if not isinstance(action, dict):
-            continue
-        action_type = action.get("type")
-        # A forward block on a non-forward action is ignored by the provider (diff suppressed).
-        if isinstance(action_type, str) and action_type != "forward":
-            continue
-        if not isinstance(action_type, str) and not is_absent(action.get("forward")):
-            yield path, Unknown(f"{path}.type")  # its forward block counts only if the type is "forward"
-            continue
-        yield path, action
+from validator.rules.helpers import forward_actions, forward_groups, listener_lb_type, same_object
 
 
 class ForwardLimits(Rule):

@@ -295,49 +295,54 @@ def actions_attribute(resource: Resource) -> str:
     return "default_action" if resource.type in LISTENER_TYPES else "action"
 
 
+def forward_actions(resource: Resource) -> Iterator[tuple[str, dict | Unknown]]:
+    """(path, action) for each forward action of a listener rule's `action` or a listener's
+    `default_action`; (path, Unknown) for an action, or the whole list, that cannot be read statically
+    (an action whose type is unknown may be a forward). A forward block on another action type is
+    ignored by the provider, and so here."""
+    attribute = actions_attribute(resource)
+    actions = resource.get(attribute)
+    if unresolved(actions):
+        yield attribute, Unknown(f"{resource.address}.{attribute}")
+        return
+    if not isinstance(actions, list):
+        return  # absent (or not a block list at all)
+    for i, action in enumerate(actions):
+        path = f"{attribute}.{i}"
+        if not isinstance(action, dict):
+            yield path, Unknown(f"{resource.address}.{path}")
+        elif unresolved(action.get("type")):
+            yield path, Unknown(f"{resource.address}.{path}.type")
+        elif action.get("type") == "forward":
+            yield path, action
+
+
 def forward_targets(resource: Resource) -> Forwards:
     """Target groups forwarded to by a listener rule's `action` or a listener's `default_action`:
     `forward[0].target_group[*].{arn,weight}` (weight default 1) or the top-level
     `target_group_arn` of a forward action."""
-    attribute = actions_attribute(resource)
-    actions = resource.get(attribute)
-    if isinstance(actions, (Ref, Unknown)):
-        return Forwards([], Unknown(f"{resource.address}.{attribute}"))
     result = Forwards([])
-    if not isinstance(actions, list):
-        return result  # absent (or not a block list at all)
-    for i, action in enumerate(actions):
-        if isinstance(action, (Ref, Unknown)) or not isinstance(action, dict):
-            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}]")
-            continue
-        kind = action.get("type")
-        if isinstance(kind, (Ref, Unknown)):
-            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].type")
-            continue
-        if kind != "forward":
+    for path, action in forward_actions(resource):
+        if isinstance(action, Unknown):
+            result.unknown = action
             continue
         groups = forward_groups(action)
         if isinstance(groups, Unknown):
-            result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].{groups.why}")
+            result.unknown = Unknown(f"{resource.address}.{path}.{groups.why}")
             continue
-        if groups is not None:
-            for j, group in enumerate(groups):
-                if not isinstance(group, dict):
-                    result.unknown = Unknown(f"{resource.address}.{attribute}[{i}].forward[0].target_group")
-                    continue
-                weight = group.get("weight")
-                result.targets.append(
-                    ForwardTarget(
-                        group.get("arn"),
-                        1 if is_absent(weight) else weight,
-                        f"{attribute}.{i}.forward.0.target_group.{j}",
-                    )
-                )
+        if groups is None:
+            arn = action.get("target_group_arn")
+            if not is_absent(arn):
+                result.targets.append(ForwardTarget(arn, None, f"{path}.target_group_arn"))
             continue
-        arn = action.get("target_group_arn")
-        if is_absent(arn):
-            continue
-        result.targets.append(ForwardTarget(arn, None, f"{attribute}.{i}.target_group_arn"))
+        for j, group in enumerate(groups):
+            if not isinstance(group, dict):
+                result.unknown = Unknown(f"{resource.address}.{path}.forward[0].target_group")
+                continue
+            weight = group.get("weight")
+            result.targets.append(
+                ForwardTarget(group.get("arn"), 1 if is_absent(weight) else weight, f"{path}.forward.0.target_group.{j}")
+            )
     return result
 
 
