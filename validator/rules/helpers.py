@@ -1,4 +1,9 @@
-"""Small, generic helpers shared by rule modules: following a service to its load balancer wiring.
+"""Readers shared by the rule modules, so that each fact is read one way everywhere:
+
+- the service side: strategy, controller, booleans, `load_balancer` entries and their target groups;
+- following values to resources: same object or not, the type of load balancer behind an ARN, a
+  listener, or a production/test "rule";
+- forward actions of listener rules and listeners, and the target groups they name.
 
 Every helper works on the shared model only (values, Ref, Unknown, Model.resolve), so it serves both
 loaders. Three-valued answers use None for "cannot tell statically".
@@ -147,9 +152,7 @@ def load_balancers(service: Resource) -> list[LoadBalancerEntry] | Unknown:
 
 
 def resolve_resource(model: Model, value: Any) -> Resource | Unknown | None:
-    """Model.resolve, plus: a Ref whose address is not in the model resolves to None."""
-    if value is None:
-        return None
+    """Model.resolve (indexed there, so cheap per call); the rule modules import it from here."""
     return model.resolve(value)
 
 
