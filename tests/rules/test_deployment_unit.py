@@ -470,3 +470,14 @@ def test_unknown_strategy_with_missing_bake_time_or_percent_is_could_not_prove()
     assert severities(run("TFBG103", model)) == [Severity.INFO]
     service.values["deployment_configuration"][0]["strategy"] = "CANARY"  # the linear block is not sent
     assert run("TFBG102", model) == [] and run("TFBG103", model) == []
+
+
+def test_literal_target_group_arn_as_production_rule_is_an_error():
+    arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/73e2d6bc24d8a067"
+    [finding] = run("TFBG110", bg_model(prod_ref=arn))
+    assert finding.severity == Severity.ERROR and "target group" in finding.message
+    rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7/9683"
+    assert run("TFBG110", bg_model(prod_ref=rule)) == []
+    lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"
+    [finding] = run("TFBG110", bg_model(prod_ref=lb))
+    assert finding.severity == Severity.ERROR and "load balancer" in finding.message

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from validator.findings import Finding, Severity
@@ -144,6 +145,10 @@ class ClassicLoadBalancerMix(Rule):
                 )
 
 
+# A literal ELB ARN of a target group or load balancer: never a listener rule or listener.
+_WRONG_ELB_ARN = re.compile(r"^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:(targetgroup|loadbalancer)/")
+
+
 class ListenerRuleArnKind(Rule):
     id = "TFBG110"
     severity = Severity.ERROR
@@ -171,6 +176,11 @@ class ListenerRuleArnKind(Rule):
                 "Application Load Balancer or a listener ARN for a Network Load Balancer",
                 path=path,
             )
+            return
+        wrong = _WRONG_ELB_ARN.search(value) if isinstance(value, str) else None
+        if wrong:
+            kind = {"targetgroup": "target group", "loadbalancer": "load balancer"}[wrong.group(1)]
+            yield self._not_a_rule(resource, role, describe(value), kind, path)
             return
         if isinstance(value, str) and lb_type_of_arn(value):
             is_listener = ":listener/" in value
@@ -201,13 +211,7 @@ class ListenerRuleArnKind(Rule):
         if not isinstance(value, Ref):
             return
         if kind in LB_TYPES + TARGET_GROUP_TYPES and value.attribute in ("arn", "id"):
-            yield self.finding(
-                resource,
-                f"{resource.address} {role} = {value} is the ARN of a {kind}, not of a listener rule (ALB) or "
-                "listener (NLB): point it at the aws_lb_listener_rule (ALB) or aws_lb_listener (NLB) that carries "
-                "the traffic",
-                path=path,
-            )
+            yield self._not_a_rule(resource, role, str(value), kind, path)
         else:  # e.g. an SSM parameter or remote state output that holds the ARN
             yield self.unproven(
                 resource,
@@ -215,6 +219,16 @@ class ListenerRuleArnKind(Rule):
                 "a listener rule ARN (ALB) or a listener ARN (NLB)",
                 path=path,
             )
+
+    def _not_a_rule(self, resource, role, shown, kind, path) -> Finding:
+        return self.finding(
+            resource,
+            f"{resource.address} {role} = {shown} is the ARN of a {kind}, not of a listener rule (ALB) or "
+            "listener (NLB): point it at the aws_lb_listener_rule (ALB) or aws_lb_listener (NLB) that carries "
+            "the traffic",
+            path=path,
+            fix=f"{role} = aws_lb_listener_rule.prod.arn  # an ALB rule; for an NLB: aws_lb_listener.prod.arn",
+        )
 
     def _alb_listener(self, resource, role, shown, path) -> Finding:
         return self.finding(
