@@ -100,3 +100,9 @@ def test_timeout_no_hook_accepts_is_an_error_even_with_unknown_type():
     assert [f.severity for f in findings(30000)] == [Severity.ERROR]
     assert [f.severity for f in findings(1440)] == []  # valid for both kinds
     assert [f.severity for f in findings(1441)] == [Severity.INFO]  # valid for PAUSE only
+
+
+def test_pause_hook_with_one_unknown_stage_is_unproven():
+    hook = {"target_type": "PAUSE", "lifecycle_stages": ["POST_SCALE_UP", Unknown("var.stage")]}
+    findings = run(hooks.PauseHookOnTrafficShift(), service({"lifecycle_hook": [hook]}))
+    assert [f.severity for f in findings] == [Severity.INFO]

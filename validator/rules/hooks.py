@@ -125,7 +125,7 @@ class PauseHookOnTrafficShift(Rule):
             if kind != PAUSE:
                 continue
             stages = hook.get("lifecycle_stages")
-            if isinstance(stages, (Ref, Unknown)):
+            if unresolved(stages) or any(unresolved(stage) for stage in _list(stages)):
                 yield self.unproven(resource, f"lifecycle_stages of the PAUSE hook {path} in {resource.address} "
                                     "are not known statically", path=f"{path}.lifecycle_stages")
                 continue
