@@ -106,3 +106,6 @@ def test_pause_hook_with_one_unknown_stage_is_unproven():
     hook = {"target_type": "PAUSE", "lifecycle_stages": ["POST_SCALE_UP", Unknown("var.stage")]}
     findings = run(hooks.PauseHookOnTrafficShift(), service({"lifecycle_hook": [hook]}))
     assert [f.severity for f in findings] == [Severity.INFO]
+    hook["lifecycle_stages"] = ["TEST_TRAFFIC_SHIFT", Unknown("var.stage")]  # a known bad stage is enough
+    findings = run(hooks.PauseHookOnTrafficShift(), service({"lifecycle_hook": [hook]}))
+    assert [f.severity for f in findings] == [Severity.ERROR]

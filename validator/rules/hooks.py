@@ -125,12 +125,11 @@ class PauseHookOnTrafficShift(Rule):
             if kind != PAUSE:
                 continue
             stages = hook.get("lifecycle_stages")
-            if unresolved(stages) or any(unresolved(stage) for stage in _list(stages)):
+            bad = [stage for stage in _list(stages) if stage in TRAFFIC_SHIFT_STAGES]
+            if not bad and (unresolved(stages) or any(unresolved(stage) for stage in _list(stages))):
                 yield self.unproven(resource, f"lifecycle_stages of the PAUSE hook {path} in {resource.address} "
                                     "are not known statically", path=f"{path}.lifecycle_stages")
-                continue
-            bad = [stage for stage in _list(stages) if stage in TRAFFIC_SHIFT_STAGES]
-            if bad:
+            elif bad:
                 yield self.finding(
                     resource,
                     f"{resource.address} has a PAUSE lifecycle hook on {', '.join(bad)}; pause hooks cannot "
