@@ -11,6 +11,8 @@ Leaves that are not plain JSON values:
 - `Unknown`: the value cannot be known statically (a function call on unknown input, a variable
   without default, a plan's `after_unknown`). A rule that needs it reports "could not prove" as info
   instead of guessing.
+- `JsonDocument`: an Unknown JSON string whose decoded structure is known (`jsonencode` with Ref
+  leaves); see its docstring.
 """
 
 from __future__ import annotations
@@ -65,6 +67,19 @@ class Unknown:
 
     def __str__(self) -> str:
         return f"(unknown: {self.why})" if self.why else "(unknown)"
+
+
+@dataclass(frozen=True)
+class JsonDocument(Unknown):
+    """A JSON text that is not known before apply, but whose decoded structure is: `jsonencode(x)` or a
+    JSON heredoc where only some leaves of x are references (`Resource = aws_lambda_function.hook.arn`).
+
+    `value` is the decoded document (dicts, lists, plain values, Ref/Unknown leaves). It IS an
+    Unknown, so code that does not look inside treats it as before (could not prove); readers of JSON
+    attributes (the IAM collector) use `value`. A fully known document stays a plain JSON string.
+    """
+
+    value: Any = field(default=None, hash=False)
 
 
 def is_known(value: Any) -> bool:

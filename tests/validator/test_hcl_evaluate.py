@@ -4,7 +4,7 @@ import pytest
 
 from validator.hcl.evaluate import Evaluator, Invalid, apply_steps
 from validator.hcl.parse import parse_text
-from validator.model import Ref, Unknown
+from validator.model import JsonDocument, Ref, Unknown
 
 VARIABLES = {
     "name": "svc",
@@ -125,3 +125,34 @@ def test_heredoc_template_in_an_expression_context():
 
 def test_template_directives_are_not_evaluated():
     assert isinstance(evaluate('"%{ if var.enabled }on%{ endif }"'), Unknown)
+
+
+# -- JSON documents that are only partly known -------------------------------------------------
+
+
+def test_jsonencode_with_a_reference_keeps_the_structure_with_ref_leaves():
+    value = evaluate('jsonencode({ Action = ["lambda:InvokeFunction"], Resource = var.arn, N = var.count })')
+    assert isinstance(value, JsonDocument)
+    assert isinstance(value, Unknown)  # code that does not look inside still treats it as unknown
+    assert value.value == {"Action": ["lambda:InvokeFunction"], "Resource": Ref("aws_lb.main", "arn"), "N": 3}
+    assert value.why.startswith("jsonencode(")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "jsonencode(var.unknown)",  # no structure to keep
+        "jsonencode(var.arn)",
+        "jsonencode({ a = var.tags.nope })",  # Terraform rejects the argument: nothing to keep
+        '"prefix-${jsonencode({ a = var.arn })}"',  # a string built from it is not a JSON document
+    ],
+)
+def test_jsonencode_without_a_structure_to_keep_is_plain_unknown(expression):
+    value = evaluate(expression)
+    assert isinstance(value, Unknown) and not isinstance(value, JsonDocument), value
+
+
+def test_a_partly_known_document_survives_interpolation_alone_and_jsondecode():
+    document = {"a": [Ref("aws_lb.main", "arn"), "x"]}
+    assert evaluate('"${jsonencode({ a = [var.arn, "x"] })}"').value == document
+    assert evaluate('jsondecode(jsonencode({ a = [var.arn, "x"] }))') == document

@@ -6,7 +6,9 @@ import pytest
 
 from validator.errors import InputError
 from validator.loaders.hcl import load_directory
-from validator.model import Location, Ref, Unknown
+from validator.iam.collect import iam_index
+from validator.iam.evaluate import Answer, Request, Target, evaluate
+from validator.model import JsonDocument, Location, Ref, Unknown
 
 
 def write(root, files):
@@ -363,7 +365,7 @@ def test_heredocs_with_interpolation_and_indentation_trimming(tmp_path):
     assert policy.values["description"] == "line one\n  indented\n"
 
 
-def test_jsonencode_of_known_values_and_unknown_when_a_reference_is_inside(tmp_path):
+def test_jsonencode_of_known_values_is_a_string_and_with_a_reference_a_document(tmp_path):
     root = write(
         tmp_path,
         {
@@ -384,7 +386,46 @@ def test_jsonencode_of_known_values_and_unknown_when_a_reference_is_inside(tmp_p
     assert role.values["assume_role_policy"] == (
         '{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow"}],"Version":"2012-10-17"}'
     )
-    assert isinstance(role.values["inline"], Unknown)
+    assert role.values["inline"] == JsonDocument(
+        "jsonencode({ Resource = aws_sqs_queue.q.arn })", {"Resource": Ref("aws_sqs_queue.q", "arn")}
+    )
+
+
+POLICY_WITH_REFERENCE = {
+    "jsonencode": """
+        resource "aws_iam_role_policy" "x" {
+          role = aws_iam_role.r.id
+          policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = aws_lambda_function.hook.arn }] })
+        }
+    """,
+}
+
+
+@pytest.mark.parametrize("form", sorted(POLICY_WITH_REFERENCE))
+def test_a_policy_with_a_reference_is_evaluated_by_the_iam_collector(tmp_path, form):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": POLICY_WITH_REFERENCE[form]
+            + """
+                resource "aws_iam_role" "r" { name = "r" }
+                resource "aws_lambda_function" "hook" { function_name = "hook" }
+                resource "aws_lambda_function" "other" { function_name = "other" }
+            """,
+            "invoke.json.tpl": '{"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "${function_arn}"}]}\n',
+        },
+    )
+    model = load_directory(root)
+    assert isinstance(model.get("aws_iam_role_policy.x").values["policy"], JsonDocument)
+    index = iam_index(model)
+    permissions = index.role(model.get("aws_iam_role.r")).permissions
+
+    def answer(function):
+        target = Target(ref=Ref(f"aws_lambda_function.{function}", "arn"), shape="arn:aws:lambda:*:*:function:*")
+        return evaluate(permissions, Request("lambda:InvokeFunction", target), index.resolve).answer
+
+    assert answer("hook") is Answer.ALLOWED
+    assert answer("other") is Answer.NOT_ALLOWED
 
 
 def test_lifecycle_ignore_changes_is_normalised(tmp_path):

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any, Callable
 
-from validator.model import Ref, Unknown, is_known
+from validator.model import JsonDocument, Ref, Unknown, is_known
 
 
 class CannotKnow(Exception):
@@ -255,6 +255,8 @@ def _jsonencode(value: Any) -> Any:
 
 
 def _jsondecode(value: Any) -> Any:
+    if isinstance(value, JsonDocument):
+        return value.value  # jsondecode(jsonencode(x)) is x, also when x holds references
     _require_known(value)
     return json.loads(value)
 
@@ -504,6 +506,35 @@ def _can(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     return True if is_known(value) else evaluator.unknown(node)
 
 
+def _jsonencode_lazy(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
+    """jsonencode(x): a JSON string when x is known; when x is a structure with references inside,
+    a JsonDocument that keeps it (the IAM collector reads policies from it); else Unknown."""
+    from validator.hcl.evaluate import Invalid
+
+    if len(arg_nodes) != 1:
+        return Invalid(evaluator.text(node))
+    value = evaluator.eval(arg_nodes[0])
+    if is_known(value):
+        return _jsonencode(value)
+    if isinstance(value, (dict, list)) and not _contains_invalid(value):
+        return JsonDocument(evaluator.text(node), value)
+    return evaluator.unknown(node)
+
+
+def _contains_invalid(value: Any) -> bool:
+    from validator.hcl.evaluate import Invalid
+
+    if isinstance(value, Invalid):
+        return True
+    if isinstance(value, JsonDocument):
+        return False  # a nested jsonencode is one (unknown) string leaf
+    if isinstance(value, dict):
+        return any(_contains_invalid(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_invalid(v) for v in value)
+    return False
+
+
 def _file(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     if len(arg_nodes) != 1:
         return evaluator.unknown(node)
@@ -534,5 +565,7 @@ class _NoScope:
         return Unknown(text)
 
 
-FUNCTIONS.update({"try": _try, "can": _can, "file": _file, "templatefile": _templatefile})
-LAZY = frozenset({"try", "can", "file", "templatefile"})
+FUNCTIONS.update(
+    {"try": _try, "can": _can, "file": _file, "templatefile": _templatefile, "jsonencode": _jsonencode_lazy}
+)
+LAZY = frozenset({"try", "can", "file", "templatefile", "jsonencode"})

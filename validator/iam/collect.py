@@ -25,7 +25,7 @@ from validator.iam.policy import (
     statements_from_blocks,
     statements_from_json,
 )
-from validator.model import Model, Ref, Resource, Unknown, is_absent
+from validator.model import JsonDocument, Model, Ref, Resource, Unknown, is_absent
 
 ROLE_TYPES = ("aws_iam_role",)
 DOCUMENT_TYPE = "aws_iam_policy_document"
@@ -158,7 +158,8 @@ class IamIndex:
         return Policy(label, origin, statements=statements)
 
     def policy_from_value(self, value: Any, origin: Origin, label: str) -> Policy:
-        """A policy attribute's value (JSON string, structure, Ref to a document's json) -> Policy."""
+        """A policy attribute's value (JSON string, JsonDocument from `jsonencode` with references,
+        structure, Ref to a document's json) -> Policy."""
         if isinstance(value, str):
             document = self._rendered_documents().get(value)
             if document is not None:
@@ -177,6 +178,8 @@ class IamIndex:
                 if target.type == "aws_iam_policy" and value.attribute == "policy":
                     return self.policy_from_value(target.values.get("policy"), Origin(target.address, "policy"), target.address)
             return Policy(label, origin, unknown=f"{value} is not known before apply")
+        if isinstance(value, JsonDocument):
+            return self._from_decoded(value.value, origin, label)
         if isinstance(value, Unknown):
             return Policy(label, origin, unknown=f"the policy is {value}")
         if is_absent(value):

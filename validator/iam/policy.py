@@ -1,7 +1,8 @@
 """Policy statements, parsed from every shape a policy reaches the model in.
 
 A policy arrives as a JSON string (heredoc, `jsonencode` of known values, `file()` read by the loader),
-as a structure (`jsonencode` of values that contain references: dicts and lists with Ref leaves), or as
+as a structure (a `JsonDocument`'s value: `jsonencode`/JSON heredocs with references, dicts and lists
+with Ref leaves), or as
 the blocks of an `aws_iam_policy_document` data source. All become `Statement`s. Values that are not
 known statically stay in place as `Ref`/`Unknown` leaves, so the evaluator can tell "does not grant"
 from "could not prove".

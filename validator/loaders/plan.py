@@ -17,6 +17,7 @@ from validator.loaders.plan_io import load_document
 from validator.model import (
     Change,
     Diagnostic,
+    JsonDocument,
     Location,
     Model,
     ModuleCall,
@@ -290,9 +291,10 @@ def attach_source(model: Model, source: str) -> None:
 def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
     """Align the plan's values with the source: set-typed blocks are put back in the order they are
     written (a plan lists them in hash order, and positions are what tie a value to its line), and
-    where the plan only inferred a reference, the source says exactly what the expression is."""
+    where the plan only inferred a reference, the source says exactly what the expression is (also a
+    JSON document such as `jsonencode({... Resource = aws_x.y.arn})`, which a plan shows as unknown)."""
     if isinstance(plan_value, (Ref, Unknown)):
-        if isinstance(hcl_value, Ref):
+        if isinstance(hcl_value, (Ref, JsonDocument)):
             return hcl_value
         return plan_value
     if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
