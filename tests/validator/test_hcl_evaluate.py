@@ -130,6 +130,11 @@ def test_template_directives_are_not_evaluated():
 # -- JSON documents that are only partly known -------------------------------------------------
 
 
+def heredoc(body):
+    root = parse_text(f"x = <<EOT\n{body}\nEOT\n", "t.tf")
+    return Evaluator(Variables(), root.source).eval(root.attributes["x"].expr)
+
+
 def test_jsonencode_with_a_reference_keeps_the_structure_with_ref_leaves():
     value = evaluate('jsonencode({ Action = ["lambda:InvokeFunction"], Resource = var.arn, N = var.count })')
     assert isinstance(value, JsonDocument)
@@ -156,3 +161,34 @@ def test_a_partly_known_document_survives_interpolation_alone_and_jsondecode():
     document = {"a": [Ref("aws_lb.main", "arn"), "x"]}
     assert evaluate('"${jsonencode({ a = [var.arn, "x"] })}"').value == document
     assert evaluate('jsondecode(jsonencode({ a = [var.arn, "x"] }))') == document
+
+
+def test_json_heredoc_with_interpolations_becomes_a_document():
+    value = heredoc(
+        '{"Statement": [{"Effect": "Allow", "Sid": "${var.name}",\n'
+        ' "Resource": ["${var.arn}", "${var.arn}/*", "${var.unknown}"]}]}'
+    )
+    assert isinstance(value, JsonDocument)
+    resources = value.value["Statement"][0]["Resource"]
+    assert value.value["Statement"][0]["Sid"] == "svc"  # known interpolations are substituted
+    assert resources[0] == Ref("aws_lb.main", "arn")  # a whole JSON string: the reference itself
+    assert resources[1] == Unknown('"${var.arn}/*"')  # built partly from it: unknown, as written
+    assert resources[2] == Unknown("var.unknown has no value")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'name=${var.arn}',  # not JSON
+        '{"Resource": ${var.arn}}',  # an interpolation where a JSON value stands, not inside a string
+        '{"${var.arn}": "x"}',  # in a key: the structure is not known
+        '{"Resource": "${var.arn}"',  # broken JSON
+    ],
+)
+def test_templates_that_do_not_fit_a_json_document_stay_unknown(body):
+    value = heredoc(body)
+    assert isinstance(value, Unknown) and not isinstance(value, JsonDocument), value
+
+
+def test_a_known_json_heredoc_stays_a_string():
+    assert heredoc('{"Resource": "${var.name}"}') == '{"Resource": "svc"}\n'

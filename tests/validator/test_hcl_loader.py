@@ -398,6 +398,23 @@ POLICY_WITH_REFERENCE = {
           policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = aws_lambda_function.hook.arn }] })
         }
     """,
+    "heredoc": """
+        resource "aws_iam_role_policy" "x" {
+          role   = aws_iam_role.r.id
+          policy = <<-EOF
+            {
+              "Version": "2012-10-17",
+              "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "${aws_lambda_function.hook.arn}"}]
+            }
+          EOF
+        }
+    """,
+    "templatefile": """
+        resource "aws_iam_role_policy" "x" {
+          role   = aws_iam_role.r.id
+          policy = templatefile("${path.module}/invoke.json.tpl", { function_arn = aws_lambda_function.hook.arn })
+        }
+    """,
 }
 
 

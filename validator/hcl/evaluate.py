@@ -8,6 +8,7 @@ to a `Scope` (the loader knows variables, locals, modules and resources). Everyt
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from validator.hcl import functions
-from validator.model import Ref, Unknown, is_known
+from validator.model import JsonDocument, Ref, Unknown, is_known
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,52 @@ class Evaluator:
             if end is None:
                 return Invalid(self.text(node))
             parts.append(body[position:start])
-            parts.append(_Interpolated(self.expression_text(body[start + 2 : end])))
+            expression = body[start + 2 : end]
+            parts.append(_Interpolated(self.expression_text(expression), " ".join(expression.split())))
             position = end + 1
-        return self._join([p for p in parts if p != ""], node) if parts != [""] else ""
+        if parts == [""]:
+            return ""
+        parts = [p for p in parts if p != ""]
+        value = self._join(parts, node)
+        if isinstance(value, Unknown) and not isinstance(value, Invalid):
+            # A JSON policy with `"${aws_x.y.arn}"` in it: its structure is known even so.
+            document = self._json_template(parts, node)
+            if document is not None:
+                return document
+        return value
+
+    def _json_template(self, parts: list[Any], node: Tree | Token) -> JsonDocument | None:
+        """A template that is valid JSON once each unknown interpolation is replaced by a placeholder:
+        a JsonDocument whose string leaves made of one whole interpolation are that value (a Ref) and
+        whose leaves built partly from unknowns are Unknown. None when it does not fit cleanly
+        (not JSON, a placeholder outside a string or in a key, a known value that is no string)."""
+        texts: list[str] = []
+        holes: list[_Interpolated] = []
+        for part in parts:
+            if not isinstance(part, _Interpolated):
+                if _HOLE_OPEN in part or _HOLE_CLOSE in part:
+                    return None
+                texts.append(part)
+            elif is_known(part.value):
+                text = functions.to_string(part.value)
+                if text is None:
+                    return None
+                texts.append(text)
+            else:
+                texts.append(f"{_HOLE_OPEN}{len(holes)}{_HOLE_CLOSE}")
+                holes.append(part)
+        text = "".join(texts)
+        if not text.lstrip().startswith(("{", "[")):
+            return None
+        try:
+            decoded = json.loads(text)
+        except ValueError:  # not JSON, or a placeholder where a JSON value (not a string) stands
+            return None
+        try:
+            structure = _fill_holes(decoded, holes)
+        except _HoleInKey:
+            return None
+        return JsonDocument(self.text(node), structure)
 
     def expression_text(self, text: str) -> Any:
         """Evaluate an expression given as text (inside a heredoc or template)."""
@@ -441,6 +485,39 @@ class Evaluator:
 @dataclass(frozen=True)
 class _Interpolated:
     value: Any
+    text: str = ""  # the expression, for messages
+
+
+# Stand-ins for unknown interpolations while a template is read as JSON (private-use characters:
+# valid inside JSON strings, invalid outside them, and not found in real policies).
+_HOLE_OPEN, _HOLE_CLOSE = "\ue000", "\ue001"
+_HOLE = re.compile(f"{_HOLE_OPEN}(\\d+){_HOLE_CLOSE}")
+
+
+class _HoleInKey(Exception):
+    """An object key built from an unknown value: the document's structure is not known."""
+
+
+def _fill_holes(value: Any, holes: list[_Interpolated]) -> Any:
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if _HOLE.search(key):
+                raise _HoleInKey()
+            result[key] = _fill_holes(item, holes)
+        return result
+    if isinstance(value, list):
+        return [_fill_holes(item, holes) for item in value]
+    if not isinstance(value, str) or not _HOLE.search(value):
+        return value
+    whole = _HOLE.fullmatch(value)
+    if whole is not None:
+        hole = holes[int(whole.group(1))].value
+        # `"${x}"` is x converted to a string: a reference stays itself; anything else is unknown.
+        if isinstance(hole, (Ref, Unknown)) and not isinstance(hole, Invalid):
+            return hole
+    written = _HOLE.sub(lambda m: "${" + holes[int(m.group(1))].text + "}", value)
+    return Unknown(json.dumps(written, ensure_ascii=False))
 
 
 _TEMPLATE_START = re.compile(r"\$\$?\{|%%?\{")
