@@ -684,3 +684,37 @@ def test_splat_on_a_single_resource_is_a_one_element_list(tmp_path):
         },
     )
     assert load_directory(root).get("aws_sqs_queue.b").values["name"] == "a"
+
+
+def test_path_module_and_root_are_relative_to_the_root_as_in_terraform_whatever_the_input_path(tmp_path, monkeypatch):
+    write(
+        tmp_path / "repro1",
+        {
+            "main.tf": """
+                resource "aws_iam_policy" "p" { policy = file("${path.module}/p.json") }
+                resource "aws_sqs_queue" "q" { name = "${path.module}|${path.root}|${path.cwd}" }
+                module "m" { source = "./modules/m" }
+            """,
+            "p.json": '{"root": 1}',
+            "modules/m/main.tf": """
+                resource "aws_iam_policy" "own" { policy = file("${path.module}/q.json") }
+                resource "aws_iam_policy" "root" { policy = file("${path.root}/p.json") }
+                resource "aws_sqs_queue" "q" { name = "${path.module}|${path.root}" }
+            """,
+            "modules/m/q.json": '{"module": 1}',
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    absolute = str(tmp_path / "repro1")
+    for given in ("repro1", "./repro1", absolute):
+        model = load_directory(given)
+        values = {r.address: r.values.get("policy") or r.values.get("name") for r in model.resources}
+        assert values == {
+            "aws_iam_policy.p": '{"root": 1}',
+            "aws_sqs_queue.q": f".|.|{absolute}",
+            "module.m.aws_iam_policy.own": '{"module": 1}',
+            "module.m.aws_iam_policy.root": '{"root": 1}',
+            "module.m.aws_sqs_queue.q": "modules/m|.",
+        }, given
+    monkeypatch.chdir(tmp_path / "repro1")
+    assert load_directory(".").get("aws_iam_policy.p").values["policy"] == '{"root": 1}'

@@ -80,6 +80,18 @@ def test_error_finding_exits_1_with_file_line_rule_and_severity(project):
     assert result.stdout.startswith("infra/main.tf:2: TFBG990 error aws_sqs_queue.q is named bad\n")
 
 
+def test_a_relative_path_reads_files_named_from_path_module(project):
+    project(
+        {
+            "infra/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = trimspace(file("${path.module}/name.txt"))\n}\n',
+            "infra/name.txt": "bad\n",
+        }
+    )
+    result = run("lint", "infra")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith("infra/main.tf:2: TFBG990 error aws_sqs_queue.q is named bad\n")
+
+
 def test_fail_on_threshold(project):
     project({"main.tf": SLOW})
     assert run("lint").exit_code == 0

@@ -342,8 +342,15 @@ class _Scope:
                 return Invalid(text)
             return apply_steps(value, steps[1:], text)
         if root == "path":
-            directory = module.config.directory or "."
-            paths = {"module": directory, "root": module.loader.root_directory or ".", "cwd": "."}
+            # As Terraform run in the root directory has them: path.root is ".", path.module is
+            # relative to it ("modules/app"), path.cwd is absolute. file() reads relative paths from
+            # the root directory, so "${path.module}/p.json" works whatever directory tfbg runs in.
+            root_directory = module.loader.root_directory
+            paths = {
+                "module": os.path.relpath(module.config.directory or root_directory, root_directory),
+                "root": ".",
+                "cwd": os.path.abspath(root_directory),
+            }
             return paths.get(first, Invalid(text)) if len(steps) == 1 else Invalid(text)
         if root == "terraform":
             return "default" if first == "workspace" else Unknown(text)
