@@ -80,7 +80,7 @@ def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | Non
 
 def _run(rule: Rule, resource: Resource, model: Model) -> list[Finding]:
     try:
-        return list(rule.check(resource, model))
+        findings = list(rule.check(resource, model))
     except Exception as error:  # noqa: BLE001 - one rule's bug must not hide every other finding
         return [
             RuleFailed().finding(
@@ -89,6 +89,22 @@ def _run(rule: Rule, resource: Resource, model: Model) -> list[Finding]:
                 "the resource was not fully checked (please report this)",
             )
         ]
+    if resource.count_unknown:
+        return [_instances_unknown(f, resource) for f in findings]
+    return findings
+
+
+def _instances_unknown(finding: Finding, resource: Resource) -> Finding:
+    """A resource whose count/for_each is not known statically may exist zero times: what a rule
+    finds about it is not proven, so it is reported as "could not prove" (info), never as a defect."""
+    if finding.address != resource.address or finding.severity is Severity.INFO:
+        return finding
+    return replace(
+        finding,
+        severity=Severity.INFO,
+        message=f"could not prove (how many instances of {resource.address} exist is not known statically): "
+        f"{finding.message}",
+    )
 
 
 def _diagnostics(model: Model) -> list[Finding]:

@@ -254,3 +254,19 @@ def test_core_ids_have_docs_pages(rule):
 
     page = Path(__file__).resolve().parents[2] / "docs" / "rules" / f"{rule.id}.md"
     assert page.read_text(encoding="utf-8").splitlines()[0] == f"# {rule.id} — {rule.summary}"
+
+
+def test_findings_on_a_resource_whose_instances_are_unknown_are_could_not_prove(tmp_path):
+    findings = lint_text(
+        tmp_path,
+        """
+        variable "queues" {}
+        resource "aws_sqs_queue" "q" {
+          count = length(var.queues)
+          name  = "bad"
+        }
+        """,
+    )
+    (finding,) = [f for f in findings if f.rule_id == "TFBG990"]
+    assert finding.severity is Severity.INFO
+    assert finding.message.startswith("could not prove (how many instances of aws_sqs_queue.q exist")
