@@ -471,6 +471,39 @@ def test_lifecycle_ignore_changes_is_normalised(tmp_path):
     assert model.get("aws_lb_listener_rule.none").ignore_changes == frozenset()
 
 
+def test_locations_of_lifecycle_and_its_ignore_changes(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                resource "aws_lb_listener_rule" "ignores" {
+                  priority = 1
+
+                  lifecycle {
+                    create_before_destroy = true
+                    ignore_changes        = [tags]
+                  }
+                }
+                resource "aws_lb_listener_rule" "lifecycle_only" {
+                  lifecycle {
+                    create_before_destroy = true
+                  }
+                }
+                resource "aws_lb_listener_rule" "none" {}
+            """
+        },
+    )
+    model = load_directory(root)
+    file = str(tmp_path / "main.tf")
+    ignores = model.get("aws_lb_listener_rule.ignores")
+    assert ignores.locations["lifecycle.0"] == Location(file, 4)
+    assert ignores.locations["lifecycle.0.ignore_changes"] == Location(file, 6)
+    assert "lifecycle" not in ignores.values
+    # Where a rule reports a missing ignore: the attribute, else the block, else the resource.
+    assert model.get("aws_lb_listener_rule.lifecycle_only").loc("lifecycle.0.ignore_changes") == Location(file, 10)
+    assert model.get("aws_lb_listener_rule.none").loc("lifecycle.0.ignore_changes") == Location(file, 14)
+
+
 def test_a_parse_error_in_one_file_is_a_diagnostic_and_other_files_still_load(tmp_path):
     root = write(
         tmp_path,

@@ -217,6 +217,7 @@ class ModuleInstance:
             locations.update(member_locations)
             if value is not MISSING:
                 values[name] = value
+        locations.update(lifecycle_locations(decl.block))
         return values, locations
 
     def reference_resource(self, decl: ResourceDecl, steps: list[Step], text: str) -> Any:
@@ -505,6 +506,18 @@ def convert_variable(declaration: Block, value: Any) -> Any:
 
 
 # -- lifecycle -------------------------------------------------------------------------------
+
+
+def lifecycle_locations(block: Block) -> dict[str, Location]:
+    """Where `lifecycle` and its `ignore_changes` are written ("lifecycle.0", "lifecycle.0.ignore_changes"):
+    rules about a missing ignore report there. Not values: Terraform interprets lifecycle itself."""
+    locations: dict[str, Location] = {}
+    for index, lifecycle in enumerate(block.blocks_of("lifecycle")):
+        locations[f"lifecycle.{index}"] = Location(lifecycle.file, lifecycle.line)
+        attribute = lifecycle.attributes.get("ignore_changes")
+        if attribute is not None:
+            locations[f"lifecycle.{index}.ignore_changes"] = Location(attribute.file or lifecycle.file, attribute.line)
+    return locations
 
 
 def ignore_changes(block: Block, evaluator: Evaluator) -> frozenset[str] | str:
