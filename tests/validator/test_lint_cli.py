@@ -92,6 +92,19 @@ def test_a_relative_path_reads_files_named_from_path_module(project):
     assert result.stdout.startswith("infra/main.tf:2: TFBG990 error aws_sqs_queue.q is named bad\n")
 
 
+def test_var_wins_over_var_file_wherever_it_stands_as_the_readme_says(project):
+    project(
+        {
+            "main.tf": 'variable "name" {\n  default = "good"\n}\nresource "aws_sqs_queue" "q" {\n  name = var.name\n}\n',
+            "good.tfvars": 'name = "good"\n',
+            "bad.tfvars": 'name = "bad"\n',
+        }
+    )
+    assert run("lint", "--var", "name=bad", "--var-file", "good.tfvars").exit_code == 1
+    assert run("lint", "--var-file", "bad.tfvars", "--var", "name=good").exit_code == 0
+    assert run("lint", "--var-file", "good.tfvars", "--var-file", "bad.tfvars").exit_code == 1
+
+
 def test_fail_on_threshold(project):
     project({"main.tf": SLOW})
     assert run("lint").exit_code == 0

@@ -1,7 +1,9 @@
 """Load a Terraform root module directory into the shared Model (contract section 1 and 6).
 
 Follows local module calls recursively (instances addressed as Terraform does), binds variables
-(defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var), evaluates locals, outputs and
+(defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var; Terraform applies -var-file and -var
+in command-line order, but the CLI's option parser hands them over as two lists, so here every --var
+wins: README, Lint), evaluates locals, outputs and
 references lazily, expands count/for_each/dynamic where they are known, and marks what it cannot
 know as Unknown or count_unknown. Input problems become Model.diagnostics; other files still load.
 """
