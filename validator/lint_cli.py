@@ -200,7 +200,7 @@ def rules(
     output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table or json."),
 ) -> None:
     """List the rules: id, severity, summary."""
-    listed = all_rules()
+    listed = sorted(all_rules(), key=lambda rule: rule.id)
     if output_format == TableFormat.json:
         document = [
             {
@@ -210,6 +210,7 @@ def rules(
                 "resource_types": list(rule.resource_types),
                 "plan_only": rule.plan_only,
                 "hcl_only": rule.hcl_only,
+                "needs_lifecycle": rule.needs_lifecycle,
                 "source": rule.source,
                 "url": rule.url(),
             }
@@ -220,7 +221,12 @@ def rules(
     width = max((len(rule.severity.value) for rule in listed), default=7)
     lines = [f"{'ID':<8} {'SEVERITY':<{width}} SUMMARY"]
     for rule in listed:
-        flags = " [plan only]" if rule.plan_only else " [HCL only]" if rule.hcl_only else ""
+        flags = (
+            " [plan only]" if rule.plan_only
+            else " [HCL only]" if rule.hcl_only
+            else " [plans: with --source]" if rule.needs_lifecycle
+            else ""
+        )
         lines.append(f"{rule.id:<8} {rule.severity.value:<{width}} {rule.summary}{flags}")
     sys.stdout.write("\n".join(lines) + "\n")
 
