@@ -25,22 +25,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MEASURE = (
     "import resource, subprocess, sys, time\n"
+    "limit = float(sys.argv[1]) or None\n"
     "start = time.perf_counter()\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+    "try:\n"
+    "    code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=limit).returncode\n"
+    "except subprocess.TimeoutExpired:\n"
+    "    code = -1  # killed at the time limit: the time is a lower bound\n"
     "elapsed = time.perf_counter() - start\n"
     "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
 )
 
 
-def measure(command: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MiB, exit code) of one run of `command` in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+def measure(command: list[str], limit: float = 0) -> tuple[float, float, int]:
+    """(seconds, peak MiB, exit code) of one run of `command` in a fresh process; exit code -1 when it
+    was stopped at `limit` seconds (then the seconds are a lower bound)."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(limit), *command], capture_output=True, text=True, check=True)
     seconds, kib, code = out.stdout.split()
     return float(seconds), int(kib) / 1024, int(code)
 
 
-def best_of(command: list[str], runs: int) -> tuple[float, float, int]:
-    results = [measure(command) for _ in range(runs)]
+def best_of(command: list[str], runs: int, limit: float = 0) -> tuple[float, float, int]:
+    results = [measure(command, limit) for _ in range(runs)]
     return min(r[0] for r in results), max(r[1] for r in results), results[-1][2]
 
 
@@ -52,6 +57,7 @@ def main() -> None:
     parser.add_argument("--tfbg", default=shutil.which("tfbg") or str(Path(sys.executable).parent / "tfbg"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", help="write the generated plan here instead of a temporary file")
+    parser.add_argument("--limit", type=float, default=0, help="stop a tool after this many seconds (0: no limit)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="tfbg-bench-"))
@@ -71,9 +77,10 @@ def main() -> None:
     results = {}
     for name, command in tools.items():
         runs = 1 if name == "checkov" else args.runs
-        results[name] = best_of(command, runs)
+        results[name] = best_of(command, runs, args.limit)
         seconds, mib, code = results[name]
-        print(f"{name:10} {seconds:8.2f} s {mib:9.0f} MiB  exit {code}  (best of {runs})", file=sys.stderr)
+        note = f"(stopped at the {args.limit:.0f} s limit: a lower bound)" if code == -1 else f"(best of {runs})"
+        print(f"{name:10} {seconds:8.2f} s {mib:9.0f} MiB  exit {code}  {note}", file=sys.stderr)
 
     base_s, base_m, _ = results["json.load"]
     lint_s, lint_m, _ = results["tfbg lint"]
@@ -86,6 +93,8 @@ def main() -> None:
     if "checkov" in results:
         chk_s, chk_m, _ = results["checkov"]
         report["tfbg_vs_checkov"] = {"time": round(lint_s / chk_s, 3), "memory": round(lint_m / chk_m, 3)}
+        if results["checkov"][2] == -1:
+            report["tfbg_vs_checkov"]["note"] = "checkov was stopped at the limit: the time ratio is an upper bound"
     print(json.dumps(report, indent=2))
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
