@@ -104,6 +104,7 @@ def lint(
     findings: list[Finding] = []
     thresholds: list[Severity] = []
     configs_seen: dict[str, Config] = {}
+    loaded = 0
     for target in _targets(paths or ["."]):
         if explicit_config is not None:
             config = explicit_config
@@ -119,7 +120,12 @@ def lint(
             _error(str(error))
             input_errors = True
             continue
+        loaded += 1
         findings.extend(run_lint(model, config))
+
+    if not loaded:
+        # Nothing could be read: a report would only say "no findings" about input never checked.
+        raise typer.Exit(code=2)
 
     findings.sort(key=Finding.sort_key)
     threshold = Severity(fail_on.value) if fail_on is not None else min(thresholds, key=lambda s: s.rank, default=Severity.ERROR)
@@ -168,10 +174,7 @@ def _load(target: str, var_files: list[str], variables: dict[str, str], source: 
     if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
         if target != "-" and not os.path.isfile(target):
             raise InputError(f"{target}: no such file")
-        try:
-            from validator.loaders.plan import load_plan
-        except ImportError:
-            raise InputError(f"{target}: plan JSON input is not available in this build") from None
+        from validator.loaders.plan import load_plan  # imported here: directory runs do not need it
         if source is not None and not os.path.isdir(source):
             raise InputError(f"--source {source}: not a directory")
         return load_plan(target, source=source)

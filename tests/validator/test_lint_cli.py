@@ -275,3 +275,15 @@ def test_explain_unknown_rule_exits_2():
 
 def test_every_formatter_is_offered_by_the_cli():
     assert tuple(f.value for f in OutputFormat) == FORMATS
+
+
+def test_nothing_readable_prints_no_report_only_the_error(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "lint", str(tmp_path / "missing")], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""  # not "no findings" about input that was never checked
+    assert result.stderr.strip().endswith("missing: no such file or directory")
