@@ -92,6 +92,8 @@ def _tenths(value: float, low: str, high: str) -> float:
         number = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"expected a number, got {value!r}") from None
+    if number.is_nan():  # float("nan") parses, but a NaN cannot be compared with the range
+        raise ValueError(f"expected a number, got {value!r}")
     if not Decimal(low) <= number <= Decimal(high):
         raise ValueError(f"must be between {low} and {high}, got {value}")
     if number % Decimal("0.1") != 0:

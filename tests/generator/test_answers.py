@@ -18,7 +18,7 @@ def test_step_percent_accepts_tenths_from_3_to_100(value):
     assert build({"step_percent": value}).step_percent == float(value)
 
 
-@pytest.mark.parametrize("value", [2.9, 100.1, 3.05, 0, -5])
+@pytest.mark.parametrize("value", [2.9, 100.1, 3.05, 0, -5, "nan", float("nan"), "inf"])
 def test_step_percent_rejects(value):
     with pytest.raises(UserError, match="step_percent"):
         build({"step_percent": value})
