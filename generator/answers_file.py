@@ -23,6 +23,8 @@ def load_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(f"{path}:{error.lineno}: malformed JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:
+        raise UserError(f"{path}: malformed JSON: nested too deeply for an answers file") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}:1: expected a JSON object of answers, got {type(data).__name__}")
     if "answers" in data and "template" in data:

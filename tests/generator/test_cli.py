@@ -167,6 +167,7 @@ ANSWER_FILES = [
     ('{"template": {"id": "ecs", "version": 99}, "answers": {}}', "answers.json:1: recorded with template version 99"),
     ('{"template": {"id": "lambda", "version": 1}, "answers": {}}', "answers.json:1: template 'lambda' is unknown"),
     (b"\xff\xfe{}", "answers.json: answers file is not UTF-8 text"),
+    ('{"a": ' * 100_000 + "1" + "}" * 100_000, "answers.json: malformed JSON: nested too deeply"),
 ]
 
 
