@@ -200,12 +200,15 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
             choices = TEST_TRAFFIC[values["load_balancer"]]
             if values[key] not in choices:
                 values[key] = choices[0]
+        # A rejected reply must not become the default of the repeated question (Enter would repeat it).
+        previous = values[key]
         while True:
             try:
-                values[key] = _ask(key, values[key], values)
+                values[key] = _ask(key, previous, values)
                 build_labelled(values, {})
                 break
             except UserError as error:
+                values[key] = previous
                 typer.echo(f"  {str(error).split(': ', 1)[-1]}", err=True)
             except ValueError as error:
                 typer.echo(f"  {error}", err=True)

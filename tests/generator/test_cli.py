@@ -87,6 +87,16 @@ def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, mon
     assert answers["least_privilege"] is True
 
 
+def test_a_rejected_reply_does_not_become_the_default_of_the_repeated_question(workdir, monkeypatch):
+    monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
+    # NLB: header test traffic is rejected; Enter then takes the default again, not "header".
+    result = run("svc", "--load-balancer", "nlb", input="\n\n" + "header\n" + "\n" * 30)  # strategy, bake time
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("Test traffic (listener | none) [listener]: ") == 2
+    answers = json.loads((workdir / "svc" / ANSWERS_FILE).read_text())["answers"]
+    assert answers["test_traffic"] == "listener"
+
+
 def test_no_input_never_prompts(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     result = run("svc", "--strategy", "canary", "--no-input")
