@@ -47,3 +47,34 @@ def test_shape_segments_hold_no_separators():
     rule = "arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*/*"
     assert not may_overlap(rule, target_group, second_is_shape=True)
     assert may_overlap(rule, target_group)  # as plain globs they could overlap
+
+
+def _overlap_by_search(first: str, second: str, segment_only: bool) -> bool:
+    """The plain recursive search the bit-parallel one must agree with."""
+    from functools import cache
+
+    @cache
+    def go(i: int, j: int) -> bool:
+        if i == len(first) and j == len(second):
+            return True
+        if i < len(first) and first[i] == "*":
+            return go(i + 1, j) or (j < len(second) and go(i, j + 1))
+        if j < len(second) and second[j] == "*":
+            return go(i, j + 1) or (i < len(first) and not (segment_only and first[i] in ":/") and go(i + 1, j))
+        if i == len(first) or j == len(second):
+            return False
+        return (first[i] == "?" or second[j] == "?" or first[i] == second[j]) and go(i + 1, j + 1)
+
+    return go(0, 0)
+
+
+def test_overlap_agrees_with_a_plain_search_on_random_patterns():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(20000):
+        first = "".join(rng.choice("ab:/*?") for _ in range(rng.randint(0, 8)))
+        second = "".join(rng.choice("ab:/*?") for _ in range(rng.randint(0, 8)))
+        for shape in (False, True):
+            expected = _overlap_by_search(first, second, shape and second != "*")
+            assert may_overlap(first, second, second_is_shape=shape) == expected, (first, second, shape)

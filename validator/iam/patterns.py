@@ -60,24 +60,62 @@ def _may_overlap(first: str, second: str, second_is_shape: bool) -> bool:
         return False
     if literal == len(first) == len(second):
         return True
-
-    @lru_cache(maxsize=None)
-    def go(i: int, j: int) -> bool:
-        if i == len(first) and j == len(second):
-            return True
-        if i < len(first) and first[i] == "*":
-            return go(i + 1, j) or (j < len(second) and go(i, j + 1))
-        if j < len(second) and second[j] == "*":
-            if go(i, j + 1):
-                return True
-            return i < len(first) and not (segment_only and first[i] in ":/") and go(i + 1, j)
-        if i == len(first) or j == len(second):
-            return False
-        if first[i] == "?" or second[j] == "?" or first[i] == second[j]:
-            return go(i + 1, j + 1)
+    # Likewise the literal suffixes (after the last wildcard of either): a common string ends with both.
+    tail = min(_literal_tail(first), _literal_tail(second))
+    if tail and first[len(first) - tail :] != second[len(second) - tail :]:
         return False
+    return _search(first, second, segment_only)
 
-    return go(0, 0)
+
+def _search(first: str, second: str, segment_only: bool) -> bool:
+    """Is (len(first), len(second)) reachable from (0, 0)? State (i, j): first[:i] and second[:j] are
+    matched. A `*` of first absorbs a character of second or ends; a `*` of second absorbs a character
+    of first (with `segment_only`, never a `:` or `/`) or ends; `?` pairs with any one character.
+
+    Row by row over first, the reachable j of a row kept as the bits of an int: a few int operations
+    per character of first instead of a search step per state (the recursive search cost ~190 Python
+    frames per pair of ARNs).
+    """
+    m = len(second)
+    stars = 0  # bits j where second[j] is `*`
+    questions = 0  # bits j where second[j] is `?`
+    by_char: dict[str, int] = {}
+    for j, char in enumerate(second):
+        if char == "*":
+            stars |= 1 << j
+        elif char == "?":
+            questions |= 1 << j
+        else:
+            by_char[char] = by_char.get(char, 0) | 1 << j
+    literal = ((1 << m) - 1) & ~stars  # bits j < m where second[j] is not `*`
+    full = (1 << (m + 1)) - 1
+    row = 1  # {(0, 0)}
+    for char in first:
+        if char == "*":
+            # (i, j) -> (i, j + 1) for any j < m, then the star ends: (i + 1, j) for every j reached.
+            row = full & ~((row & -row) - 1)
+            continue
+        row = _close_over_stars(row, stars)
+        absorbed = row & stars if not (segment_only and char in ":/") else 0
+        matches = literal if char == "?" else by_char.get(char, 0) | questions
+        row = absorbed | (row & matches) << 1
+        if not row:
+            return False
+    return bool(_close_over_stars(row, stars) >> m & 1)
+
+
+def _close_over_stars(row: int, stars: int) -> int:
+    """Add (i, j + 1) for every reached (i, j) where second[j] is `*` (the star ends, or absorbs nothing)."""
+    while True:
+        grown = row | (row & stars) << 1
+        if grown == row:
+            return row
+        row = grown
+
+
+def _literal_tail(text: str) -> int:
+    """How many characters follow the last wildcard (`*` or `?`)."""
+    return len(text) - 1 - max(text.rfind("*"), text.rfind("?"))
 
 
 def _first_wildcard(text: str) -> int:
