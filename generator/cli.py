@@ -40,6 +40,8 @@ def main() -> None:
             print(f"tfbg: error: {error.format_message()} (see '{command} --help')", file=sys.stderr)
             code = 2
         elif _is(error, "Abort"):  # Ctrl-C or end of input at a prompt
+            if sys.stderr.isatty():  # the cursor is still on the prompt's line
+                print(file=sys.stderr)
             print("tfbg: aborted", file=sys.stderr)
             code = 130
         else:
