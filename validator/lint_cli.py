@@ -187,10 +187,18 @@ def _load(target: str, var_files: list[str], variables: dict[str, str], source: 
     return load_directory(target, var_files=var_files, variables=variables)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomically(path: Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        # mkstemp creates the file 0600; a report is read by others (CI upload steps): use the umask.
+        os.chmod(temporary, 0o666 & ~_current_umask())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)

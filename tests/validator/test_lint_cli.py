@@ -1,6 +1,8 @@
 """`tfbg lint`, `tfbg rules`, `tfbg explain` end to end through the typer app, with a test-only rule."""
 
 import json
+import os
+import stat
 import textwrap
 from pathlib import Path
 
@@ -239,6 +241,16 @@ def test_every_format_writes_to_output_file(project, output_format):
     written = (root / "report.out").read_text()
     assert "TFBG990" in written
     assert not list(root.glob(".report.out.*"))  # no temporary file left behind
+
+
+def test_output_file_has_the_permissions_the_umask_gives(project):
+    root = project({"main.tf": BAD})
+    previous = os.umask(0o022)
+    try:
+        run("lint", "--output", "report.out")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((root / "report.out").stat().st_mode) == 0o644
 
 
 def test_ignore_comment_in_a_linted_directory(project):
