@@ -521,6 +521,14 @@ def test_a_parse_error_in_one_file_is_a_diagnostic_and_other_files_still_load(tm
     assert "cannot parse" in diagnostic.message
 
 
+def test_a_parse_error_quotes_one_line_of_the_unexpected_text(tmp_path):
+    root = write(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {\n  name = = var.name\n  delay_seconds = 5\n}\n'})
+    [diagnostic] = load_directory(root).diagnostics
+    assert diagnostic.location.line == 2
+    assert "\\n" not in diagnostic.message and "delay_seconds" not in diagnostic.message
+    assert "'= var.name'" in diagnostic.message
+
+
 def test_remote_module_is_reported_once_as_info_and_skipped(tmp_path):
     root = write(
         tmp_path,

@@ -68,7 +68,8 @@ def _describe(error: UnexpectedInput) -> str:
     if token is not None and token.type == "$END":
         return "unexpected end of file (a block or bracket is not closed)"
     if token is not None and str(token).strip():
-        return f"unexpected {str(token).strip()[:40]!r}"
+        # A token can span lines ("= x\n  y"): quote only its first line, as the user wrote it.
+        return f"unexpected {str(token).strip().splitlines()[0][:40]!r}"
     char = getattr(error, "char", None)
     if char:
         return f"unexpected character {char!r}"
