@@ -248,6 +248,18 @@ def test_target_group_on_neither_rule():
         "load_balancer.0.advanced_configuration.0.alternate_target_group_arn")
 
 
+def test_target_group_on_rules_that_cannot_be_read_is_worded_as_could_not_prove():
+    model = bg_model()
+    model.get("aws_ecs_service.this").values["load_balancer"][0]["advanced_configuration"][0][
+        "production_listener_rule"] = Ref("aws_lb_listener_rule.elsewhere", "arn")
+    findings = run("TFBG113", model)
+    assert findings and all(f.severity == Severity.INFO for f in findings)
+    for finding in findings:
+        assert " nor " not in finding.message and "((" not in finding.message, finding.message
+        assert "must be forwarded to by aws_lb_listener_rule.elsewhere.arn or aws_lb_listener_rule.test.arn" in (
+            finding.message)
+
+
 def test_unexpected_target_group_and_two_serving_weights():
     model = bg_model(prod_action=forward(("blue", 100), ("green", 0), ("other", 0)))
     [finding] = run("TFBG114", model)

@@ -121,7 +121,7 @@ class TargetGroupOnNeitherRule(Rule):
                 continue  # an ALB (or unknown type) without test rule is TFBG112's case
             roles = [role for role in ROLE_ATTRIBUTES if wiring.value(role) is not None]
             forwards = {role: wiring.forwards(role) for role in roles}
-            unreadable = [f"{role} ({f})" for role, f in forwards.items() if isinstance(f, Unknown)]
+            unreadable = [f"{role} {f}" for role, f in forwards.items() if isinstance(f, Unknown)]
             for label, value, path in wiring.entry.target_groups():
                 answers = [contains(model, f, value) for f in forwards.values() if isinstance(f, Forwards)]
                 if True in answers:
@@ -131,7 +131,7 @@ class TargetGroupOnNeitherRule(Rule):
                 if unreadable or None in answers:
                     yield self.unproven(
                         resource,
-                        f"{resource.address} {label} {value} must be forwarded to by {rules}; "
+                        f"{resource.address} {label} {value} must be forwarded to by {' or '.join(names)}; "
                         + (f"cannot read {', '.join(unreadable)}" if unreadable else "the forward targets are not known"),
                         path=path,
                     )
