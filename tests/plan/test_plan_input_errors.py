@@ -24,6 +24,7 @@ def write(tmp_path, data: bytes, name="plan.json"):
     "content, expected",
     [
         (b"", "empty file"),
+        (b'resource "aws_ecs_service" "this" {\n}\n', ":1:1: not JSON, expected plan JSON (lint .tf files by their"),
         (b'{"format_version": "1.0", "planned_values": {', ":1:"),
         (b"[1, 2]", "top level is not an object"),
         (b'{"foo": 1}', "no format_version"),

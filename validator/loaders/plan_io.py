@@ -59,6 +59,10 @@ def parse_json(text: str, name: str) -> Any:
         where = f"{name}:{error.lineno}:{error.colno}"
         if not text.strip():
             raise InputError(f"{name}: empty file, expected plan JSON; {PLAN_HINT}") from None
+        if not text.lstrip().startswith(("{", "[")):  # e.g. a .tf file piped to `tfbg lint -`
+            raise InputError(
+                f"{where}: not JSON, expected plan JSON (lint .tf files by their directory); {PLAN_HINT}"
+            ) from None
         raise InputError(f"{where}: not valid JSON ({error.msg}); is the file truncated?") from None
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
