@@ -15,11 +15,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich's option table truncates long option names ("--listener-rule-pri…")
+    # on an 80-column terminal.
+    rich_markup_mode=None,
 )
-app.command("new")(new)
-app.command("lint")(lint)
-app.command("rules")(rules)
-app.command("explain")(explain)
+# Short summaries for `tfbg --help` (click cuts a longer first sentence off at 45 characters).
+app.command("new", short_help="Generate a Terraform module for an ECS service.")(new)
+app.command("lint", short_help="Lint Terraform directories or plan JSON files.")(lint)
+app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
+app.command("explain", short_help="Show a rule's documentation.")(explain)
 
 
 def _is(error: BaseException, class_name: str) -> bool:

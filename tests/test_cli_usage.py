@@ -30,3 +30,18 @@ def test_usage_error_is_one_line(args, expected):
 def test_help_is_not_an_error():
     result = tfbg("--help")
     assert result.returncode == 0 and "lint" in result.stdout
+
+
+LONG_OPTIONS = {
+    "new": ["--listener-rule-priority", "--production-listener-port", "--no-alarm-rollback", "--no-circuit-breaker"],
+    "lint": ["--fail-on", "--var-file", "--source", "--disable"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(LONG_OPTIONS))
+def test_help_on_an_80_column_terminal_shows_every_option_name_in_full(command, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = tfbg(command, "--help")
+    assert result.returncode == 0 and "…" not in result.stdout
+    for option in LONG_OPTIONS[command]:
+        assert option in result.stdout, option
