@@ -521,6 +521,20 @@ def test_a_parse_error_in_one_file_is_a_diagnostic_and_other_files_still_load(tm
     assert "cannot parse" in diagnostic.message
 
 
+def test_a_file_with_a_utf8_byte_order_mark_and_crlf_is_read_as_terraform_reads_it(tmp_path):
+    (tmp_path / "main.tf").write_bytes(b'\xef\xbb\xbfresource "aws_sqs_queue" "q" {\r\n  name = "q"\r\n}\r\n')
+    model = load_directory(str(tmp_path))
+    assert model.diagnostics == []
+    assert model.get("aws_sqs_queue.q").values["name"] == "q"
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(tmp_path):
+    (tmp_path / "main.tf").write_bytes(b'resource "aws_sqs_queue" "q" {\n  name = "\xff"\n}\n')
+    [diagnostic] = load_directory(str(tmp_path)).diagnostics
+    assert diagnostic.location.line == 2
+    assert diagnostic.message == "cannot read file: not UTF-8 text (Terraform requires UTF-8)"
+
+
 def test_a_parse_error_quotes_one_line_of_the_unexpected_text(tmp_path):
     root = write(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {\n  name = = var.name\n  delay_seconds = 5\n}\n'})
     [diagnostic] = load_directory(root).diagnostics

@@ -38,7 +38,8 @@ class ModuleConfig:
 
 
 def read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
+    # utf-8-sig: Terraform reads a file that an editor saved with a UTF-8 byte order mark.
+    with open(path, encoding="utf-8-sig") as handle:
         return handle.read()
 
 
@@ -88,7 +89,12 @@ def _parse_file(config: ModuleConfig, path: str) -> Block | None:
         return None
     try:
         text = read_text(path)
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        message = "cannot read file: not UTF-8 text (Terraform requires UTF-8)"
+        config.diagnostics.append(Diagnostic(message, Location(path, line)))
+        return None
+    except OSError as error:
         config.diagnostics.append(Diagnostic(f"cannot read file: {error}", Location(path)))
         return None
     config.files.append(path)
