@@ -96,6 +96,13 @@ def scan_text(text: str, file: str) -> tuple[list[Ignore], list[Malformed]]:
             )
         elif start_end is None:
             malformed.append(Malformed(file, number, "is not directly above a block or attribute"))
+        elif _RULE_ID.match(reason.split()[0].rstrip(",")):
+            # `TFBG701 TFBG120 why`: the second id would silently be part of the reason.
+            second = reason.split()[0].rstrip(",")
+            malformed.append(Malformed(
+                file, number, f"reads {second} as the start of the reason, not as a rule id: separate rule ids "
+                f"with commas (`# tfbg:ignore {','.join(rule_ids)},{second} reason`)",
+            ))
         start, end = start_end if start_end else (None, None)
         ignores.append(Ignore(file, number, rule_ids, reason, start, end))
     return ignores, malformed

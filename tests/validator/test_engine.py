@@ -135,6 +135,12 @@ def test_ignore_that_is_not_directly_above_anything_is_reported(tmp_path):
     assert summary(findings) == [("TFBG001", "warning", 1), ("TFBG990", "error", 4)]
 
 
+def test_rule_ids_separated_by_a_space_are_reported(tmp_path):
+    findings = lint_text(tmp_path, '# tfbg:ignore TFBG990 TFBG992 both fine\nresource "aws_sqs_queue" "q" {\n  name = "bad"\n}\n')
+    assert summary(findings) == [("TFBG001", "warning", 1)]  # TFBG990 itself is still ignored
+    assert "separate rule ids with commas (`# tfbg:ignore TFBG990,TFBG992 reason`)" in findings[0].message
+
+
 def test_ignore_without_rule_id_is_reported(tmp_path):
     findings = lint_text(tmp_path, '# tfbg:ignore because\nresource "aws_sqs_queue" "q" {\n  name = "ok"\n}\n')
     assert summary(findings) == [("TFBG001", "warning", 1)]
