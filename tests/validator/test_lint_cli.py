@@ -223,6 +223,7 @@ def test_var_and_var_file(project):
         (["--var", "novalue"], "--var 'novalue': expected NAME=VALUE"),
         (["--disable", "TFBG999"], "--disable TFBG999: not a rule"),
         (["--var-file", "nope.tfvars"], "nope.tfvars: var file not found"),
+        (["--var", "nosuch=1"], "--var nosuch: . declares no variable 'nosuch'"),
     ],
 )
 def test_usage_errors_exit_2(project, args, message):

@@ -110,7 +110,9 @@ def _root_variable_values(
             raise InputError(f"{file}{line}: {problem.message}") from None
     for name, raw in cli_values.items():
         declaration = config.variables.get(name)
-        kind = variable_type(declaration) if declaration is not None else "string"
+        if declaration is None:  # Terraform refuses it too ("Value for undeclared variable"); likely a typo
+            raise InputError(f"--var {name}: {directory} declares no variable {name!r}")
+        kind = variable_type(declaration)
         values[name] = raw if kind in ("string", "any") and not _looks_structured(raw, kind) else _parse_value(raw)
     return values
 
