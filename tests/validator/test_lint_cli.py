@@ -215,6 +215,8 @@ def test_var_and_var_file(project):
     result = run("lint", "--var-file", "prod.tfvars", "--var", "name=ok", "--var", "delay=120", "--fail-on", "warning")
     assert "TFBG991 warning aws_sqs_queue.q delays 120s" in result.stdout
     assert "TFBG990" not in result.stdout
+    result = run("lint", "--var", "delay=soon")
+    assert result.exit_code == 2 and "--var delay: variable 'delay' is of type number, got 'soon'" in result.stderr
 
 
 @pytest.mark.parametrize(

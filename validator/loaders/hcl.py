@@ -114,6 +114,8 @@ def _root_variable_values(
             raise InputError(f"--var {name}: {directory} declares no variable {name!r}")
         kind = variable_type(declaration)
         values[name] = raw if kind in ("string", "any") and not _looks_structured(raw, kind) else _parse_value(raw)
+        if kind in ("number", "bool") and isinstance(values[name], str):  # Terraform refuses these too
+            raise InputError(f"--var {name}: variable {name!r} is of type {kind}, got {raw!r}")
     return values
 
 
