@@ -6,6 +6,7 @@ file that does not parse, a bad config), decided after everything that could be 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -171,6 +172,21 @@ def _config_for(target: str, known: set[str], seen: dict[str, Config]) -> tuple[
 
 
 def _load(target: str, var_files: list[str], variables: dict[str, str], source: str | None) -> Model:
+    # A large plan is millions of container objects, all alive until the model is built: the cyclic
+    # collector's passes over them found nothing and cost a quarter of the run (100 MB plan: 4.9 s of
+    # 19.8 s). Reference counting still frees everything; afterwards the model, alive to the end, is
+    # moved out of the collector's sight (gc.freeze) so the rules' passes do not walk it either.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(target, var_files, variables, source)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None) -> Model:
     if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
         if target != "-" and not os.path.isfile(target):
             raise InputError(f"{target}: no such file")
