@@ -156,11 +156,15 @@ def _stages(value: Any) -> tuple[str, ...]:
         items = list(value)
     else:
         raise ValueError(f"expected a list of lifecycle stages, got {value!r}")
+    if [str(item).strip().lower() for item in items] == ["none"]:  # as --hooks none and the prompt accept
+        return ()
     stages: list[str] = []
     for item in items:
         if not isinstance(item, str):
             raise ValueError(f"expected a lifecycle stage name, got {item!r}")
         stage = item.strip().upper().replace("-", "_")
+        if stage == "NONE":
+            raise ValueError("'none' means no hooks: it cannot be combined with lifecycle stages")
         if stage not in LIFECYCLE_STAGES:
             raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)}")
         if stage not in stages:

@@ -49,6 +49,16 @@ def test_strategy_spellings(spelling):
     assert build({"strategy": spelling}).ecs_strategy == "BLUE_GREEN"
 
 
+@pytest.mark.parametrize("value", ["none", " None ", ["none"]])
+def test_hooks_none_means_no_hooks_in_an_answers_file_too(value):
+    assert build({"hooks": value}).hooks == ()
+
+
+def test_hooks_none_with_stages_is_refused():
+    with pytest.raises(UserError, match="'none' means no hooks: it cannot be combined"):
+        build({"hooks": "none,PRE_SCALE_UP"})
+
+
 def test_hooks_are_normalised_deduplicated_and_ordered_like_a_deployment():
     answers = build({"hooks": "post-production-traffic-shift, pre_scale_up,PRE_SCALE_UP"})
     assert answers.hooks == ("PRE_SCALE_UP", "POST_PRODUCTION_TRAFFIC_SHIFT")
