@@ -64,7 +64,11 @@ def _may_overlap(first: str, second: str, second_is_shape: bool) -> bool:
     tail = min(_literal_tail(first), _literal_tail(second))
     if tail and first[len(first) - tail :] != second[len(second) - tail :]:
         return False
-    return _search(first, second, segment_only)
+    # Literal and equal on both sides, the prefix and the tail can only be matched character by
+    # character: the search needs just what lies between.
+    # (The tail is cut short where it would reach into the prefix.)
+    tail = min(tail, len(first) - literal, len(second) - literal)
+    return _search(first[literal : len(first) - tail], second[literal : len(second) - tail], segment_only)
 
 
 def _search(first: str, second: str, segment_only: bool) -> bool:
