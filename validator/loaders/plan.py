@@ -143,9 +143,14 @@ class PlanReader:
             after_d = after if isinstance(after, dict) else {}
             unknown_d = unknown if isinstance(unknown, dict) else {}
             expr_d = expressions if isinstance(expressions, dict) else {}
-            merged = {}
-            for key in list(after_d) + [k for k in unknown_d if k not in after_d]:
-                merged[key] = self._values(after_d.get(key), unknown_d.get(key), expr_d.get(key), steps)
+            # Known keys as they are (a falsy unknown means nothing unknown below), then only the keys
+            # with something unknown are merged; keys only in after_unknown come last, in its order.
+            merged = dict(after_d)
+            for key, unknown_here in unknown_d.items():
+                if unknown_here:
+                    merged[key] = self._values(after_d.get(key), unknown_here, expr_d.get(key), steps)
+                elif key not in after_d:
+                    merged[key] = None
             return merged
         if isinstance(after, list) or isinstance(unknown, list):
             return self._list_values(after, unknown, expressions, steps)
