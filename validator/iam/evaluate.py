@@ -298,6 +298,8 @@ def _condition_holds(condition: Condition, context: dict[str, str]) -> Tri:
 def statement_matches(statement: Statement, request: Request, resolve: Resolver | None = None) -> tuple[Tri, bool]:
     """(does the statement apply to the request, is it subject to an undecided condition)."""
     parts = [_element_match(statement.actions, statement.not_actions, lambda p: _match_action(p, request.action))]
+    if parts[0] is Tri.NO:
+        return Tri.NO, False  # another action: the resources (the costly part) cannot change that
     if request.target is not None:
         target = request.target
         parts.append(
