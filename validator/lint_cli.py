@@ -81,6 +81,7 @@ def lint(
     known = {rule.id for rule in rules}
     input_errors = False
 
+    disable = [rule_id.strip().upper() for rule_id in disable]  # as `tfbg explain` accepts tfbg703
     for rule_id in disable:
         if rule_id not in known:
             _error(f"--disable {rule_id}: not a rule (see `tfbg rules`)")

@@ -34,3 +34,20 @@ def test_blocks_that_cannot_be_told_apart_keep_the_plan_order():
     source = [{"arn": Ref("a.b", "arn"), "weight": 1}, {"arn": Ref("c.d", "arn"), "weight": 1}]
     aligned = _prefer_exact_refs(plan, source)
     assert [a["weight"] for a in aligned] == [1, 1]
+
+
+def test_a_source_that_did_not_make_the_plan_is_reported(tmp_path):
+    import json
+
+    from validator.loaders.plan import load_plan
+
+    plan = {"format_version": "1.0", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service", "name": "this",
+         "values": {"name": "svc"}}]}}}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.tf").write_text('resource "aws_lb_target_group" "other" {\n  name = "x"\n}\n')
+    model = load_plan(str(tmp_path / "plan.json"), source=str(source))
+    (warning,) = [d for d in model.diagnostics if d.severity == "warning"]
+    assert "1 of the plan's 1 resources are not in" in warning.message and "aws_ecs_service.this" in warning.message

@@ -275,12 +275,17 @@ def attach_source(model: Model, source: str) -> None:
     by_template: dict[str, list[Resource]] = {}
     for resource in hcl.resources:
         by_template.setdefault(_template(resource.address), []).append(resource)
+    # Resources of modules that are not on disk (registry, git) cannot be in the source: not a mismatch.
+    remote = tuple(f"{c.address}." for c in hcl.module_calls if not c.source.startswith(("./", "../")))
+    unmatched: list[str] = []
     for resource in model.resources:
         twin = hcl.get(resource.address)
         if twin is None:
             candidates = by_template.get(_template(resource.address), [])
             twin = candidates[0] if candidates else None
         if twin is None:
+            if not _template(resource.address).startswith(remote or ("\0",)):
+                unmatched.append(resource.address)
             continue
         resource.location = twin.location
         resource.locations = twin.locations
@@ -291,6 +296,16 @@ def attach_source(model: Model, source: str) -> None:
     if hcl.providers:
         model.providers = hcl.providers  # per module as written, with file:line
     model.files = sorted(set(model.files) | set(hcl.files))
+    if unmatched:
+        model.diagnostics.append(
+            Diagnostic(
+                f"{len(unmatched)} of the plan's {len(model.resources)} resources are not in {source} "
+                f"(first: {unmatched[0]}): is --source the directory this plan was made from? Those "
+                "resources are checked without line numbers or lifecycle blocks",
+                Location(source),
+                severity="warning",
+            )
+        )
 
 
 def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
