@@ -1,5 +1,5 @@
 """Group A, ids TFBG1xx: ECS-native strategy configuration and load balancer / listener / listener rule /
-target group wiring (catalogue R-01..R-23 -> TFBG101..TFBG123, plus TFBG124)."""
+target group wiring (catalogue R-01..R-23 -> TFBG101..TFBG123, plus TFBG124 and TFBG125)."""
 
 from validator.rules.base import Rule
 from validator.rules.deployment.listener_rules import (
@@ -19,6 +19,7 @@ from validator.rules.deployment.load_balancer import (
     ListenerRuleArnKind,
     SameProductionAndTestRule,
 )
+from validator.rules.deployment.primary_serving import ProductionRuleServesAlternate
 from validator.rules.deployment.shadowing import ShadowedTestRule
 from validator.rules.deployment.strategy import (
     BlueGreenNeedsBakeTime,
@@ -57,4 +58,5 @@ RULES: list[Rule] = [
     LatticeBlueGreen(),  # TFBG122
     NlbTrafficShiftDelay(),  # TFBG123
     DefaultActionBypassesShifting(),  # TFBG124
+    ProductionRuleServesAlternate(),  # TFBG125
 ]
