@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from validator.iam.patterns import (
@@ -160,7 +161,15 @@ Resolver = Callable[[Ref], Resource | Unknown | None]
 
 
 def _match_action(pattern: Leaf, action: str) -> Tri:
-    if not isinstance(pattern, str) or has_policy_variable(pattern):
+    if not isinstance(pattern, str):
+        return Tri.MAYBE
+    return _match_action_text(pattern, action)
+
+
+@lru_cache(maxsize=16384)
+def _match_action_text(pattern: str, action: str) -> Tri:
+    # The same few actions are asked of the same policies for every service of a plan.
+    if has_policy_variable(pattern):
         return Tri.MAYBE
     return Tri.YES if glob_match(pattern, action, ignore_case=True) else Tri.NO
 
