@@ -28,6 +28,7 @@ class Finding:
     fix: str = ""  # how to fix, shown under the message
     related: tuple[str, ...] = ()  # other resources involved
     url: str = ""
+    root: str = ""  # the root module (directory or plan) the finding came from; set by `tfbg lint`
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line or 0, self.rule_id, self.address, self.message)

@@ -75,6 +75,12 @@ def lint(
         None, "--source", help="For plan input: the configuration directory, for line numbers and lifecycle blocks."
     ),
     disable: list[str] = typer.Option([], "--disable", help="Rule id not to run (repeatable)."),
+    recursive: bool = typer.Option(
+        False,
+        "--recursive",
+        "-r",
+        help="Lint every root module below each directory (automatic when a directory holds no .tf file).",
+    ),
 ) -> None:
     """Lint Terraform directories or plan JSON files for ECS blue/green, linear and canary deployments."""
     rules = all_rules()
@@ -107,7 +113,9 @@ def lint(
     thresholds: list[Severity] = []
     configs_seen: dict[str, Config] = {}
     loaded = 0
-    for target in _targets(paths or ["."]):
+    targets, discovery_failed = _expand_roots(_targets(paths or ["."]), recursive)
+    input_errors |= discovery_failed
+    for target in targets:
         if explicit_config is not None:
             config = explicit_config
         else:
@@ -123,15 +131,21 @@ def lint(
             input_errors = True
             continue
         loaded += 1
-        findings.extend(run_lint(model, config))
+        for finding in run_lint(model, config):
+            finding.root = target
+            findings.append(finding)
 
     if not loaded:
         # Nothing could be read: a report would only say "no findings" about input never checked.
         raise typer.Exit(code=2)
 
-    findings.sort(key=Finding.sort_key)
+    # Grouped by root module in the order the roots were found, then by file and line.
+    order = {root: index for index, root in enumerate(targets)}
+    findings.sort(key=lambda finding: (order.get(finding.root, 0), *finding.sort_key()))
     threshold = Severity(fail_on.value) if fail_on is not None else min(thresholds, key=lambda s: s.rank, default=Severity.ERROR)
-    report = Report(findings=findings, rules=rules, fail_on=threshold, version=version(), paths=list(paths or ["."]))
+    report = Report(
+        findings=findings, rules=rules, fail_on=threshold, version=version(), paths=list(paths or ["."]), roots=targets
+    )
     rendered = renderer(output_format.value)(report)
     if output is not None:
         _write_atomically(output, rendered)
@@ -154,6 +168,32 @@ def _targets(paths: list[str]) -> list[str]:
         if path not in result:
             result.append(path)
     return result
+
+
+def _expand_roots(targets: list[str], recursive: bool) -> tuple[list[str], bool]:
+    """Each directory that is to be searched (-r, or no .tf file of its own) replaced by the root
+    modules below it. A directory below which there is no .tf file at all is an input error."""
+    from validator.loaders.roots import find_roots
+
+    result: list[str] = []
+    failed = False
+    for target in targets:
+        if target == "-" or not os.path.isdir(target) or (not recursive and _holds_tf(target)):
+            result.append(target)  # a plan, a missing path (reported by the loader), or one module
+            continue
+        roots = find_roots(target)
+        if not roots:
+            _error(f"{target}: no Terraform files (*.tf) in this directory or below it")
+            failed = True
+        result.extend(root for root in roots if root not in result)
+    return result, failed
+
+
+def _holds_tf(directory: str) -> bool:
+    try:
+        return any(name.endswith(".tf") for name in os.listdir(directory))
+    except OSError:
+        return True  # let the loader report why it cannot be read
 
 
 def _config_for(target: str, known: set[str], seen: dict[str, Config]) -> tuple[Config, bool]:

@@ -244,9 +244,10 @@ class ManagedPolicyArnTypo(Rule):
                 arn = managed.templated_arn(arn.why)  # "arn:${...partition}:iam::aws:policy/X"
             if not isinstance(arn, str):
                 continue
-            meant = managed.closest_known(arn)
-            if meant is None or meant == arn:
+            found = managed.meant_policy(arn)
+            if found is None or found[0] == arn:
                 continue
+            meant, how = found
             if isinstance(written, Unknown):
                 prefix = written.why.strip().strip('"').split(":iam::", 1)[0]
                 meant = prefix + ":iam::" + meant.split(":iam::", 1)[1]
@@ -254,10 +255,23 @@ class ManagedPolicyArnTypo(Rule):
             else:
                 shown = arn
             path = f"{attribute}.{position}" if isinstance(value, list) else attribute
+            if how == "typo":
+                # In no list, but a policy AWS published after the vendored list would look the same.
+                message = (
+                    f"{resource.address} attaches {shown}, which is in no list of AWS managed policies tfbg has "
+                    f"({managed.list_source()}); it is probably {meant}. If so, the attachment fails at apply (NoSuchEntity)."
+                )
+                severity = Severity.WARNING
+            else:
+                message = (
+                    f"{resource.address} attaches {shown}, which is not an AWS managed policy; the policy's ARN is {meant} "
+                    f"(other {'path' if how == 'path' else 'letter case'}). The attachment fails at apply (NoSuchEntity)."
+                )
+                severity = None
             yield self.finding(
                 resource,
-                f"{resource.address} attaches {shown}, which is not an AWS managed policy; the policy's ARN is {meant}. "
-                f"The attachment fails at apply (NoSuchEntity).",
+                message,
+                severity=severity,
                 path=path,
                 fix=f'{attribute.split(".")[0]} = "{meant}"' if attribute == "policy_arn" else f'use "{meant}" in {attribute}',
             )
