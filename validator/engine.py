@@ -71,6 +71,10 @@ def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | Non
         if rule.id in config.disabled or (rule.plan_only and model.kind != "plan"):
             continue
         for resource in _of_types(model, positions, rule.resource_types):
+            if resource.read_from_aws:
+                # Terraform never writes what a data source reads: settings and ignore_changes
+                # rules do not apply to it. Rules still follow references to it (as unknowns).
+                continue
             findings.extend(_run(rule, resource, model))
 
     findings = _suppress(findings, model, config)

@@ -126,6 +126,11 @@ class Change:
     replace_paths: tuple[str, ...] = ()
 
 
+# Data sources Terraform computes from their arguments alone (nothing is read from AWS). Every other
+# data source reads an object this configuration does not manage.
+COMPUTED_LOCALLY = frozenset({"aws_iam_policy_document", "aws_arn"})
+
+
 @dataclass
 class Resource:
     """A resource or data source instance.
@@ -149,9 +154,22 @@ class Resource:
     # Expressions that could be counted on to exist, but whose instance count is not known
     # statically (count/for_each over unknown values). Rules say "could not prove" for these.
     count_unknown: bool = False
+    # A data source read from AWS, loaded from HCL: only its arguments are in `values`; whatever
+    # else it has (a target group's target_type, a listener's default_action) comes from AWS when
+    # Terraform reads it. So an absent attribute is Unknown, never the managed resource's default.
+    reads_remote: bool = False
+
+    @property
+    def read_from_aws(self) -> bool:
+        """A data source that reads an object this configuration does not manage (not one Terraform
+        computes locally, like aws_iam_policy_document)."""
+        return self.mode == "data" and self.type not in COMPUTED_LOCALLY
 
     def get(self, path: str, default: Any = None) -> Any:
-        return get_path(self.values, path, default)
+        value = get_path(self.values, path, default)
+        if self.reads_remote and is_absent(value):
+            return Unknown(f"{self.address}.{path} (read from AWS by the data source, not in the configuration)")
+        return value
 
     def loc(self, path: str = "") -> Location:
         """The location of an attribute path, or of its nearest enclosing block that has one."""

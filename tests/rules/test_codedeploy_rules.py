@@ -193,7 +193,9 @@ def test_service_role_is_evaluated_by_the_iam_evaluator():
 
     trusted = _trust_document("codedeploy.amazonaws.com")
     assert run(rule, base(trusted, role, attachment(cd.ECS_ROLE_POLICY))) == []
-    assert ids(run(rule, base(trusted, role, attachment(cd.EC2_ROLE_POLICY)))) == [("TFBG510", "warning")]
+    # AWSCodeDeployRole's vendored document grants no ecs:* action: the deployment fails.
+    ec2 = run(rule, base(trusted, role, attachment(cd.EC2_ROLE_POLICY)))
+    assert ids(ec2) == [("TFBG510", "error")] and "AWSCodeDeployRole" in ec2[0].message
     missing = run(rule, base(trusted, role))
     assert ids(missing) == [("TFBG510", "error")] and "ecs:CreateTaskSet" in missing[0].message
     untrusted = run(rule, base(_trust_document("ecs-tasks.amazonaws.com"), role, attachment(cd.ECS_ROLE_POLICY)))

@@ -29,7 +29,16 @@ from validator.hcl.instance import (
 )
 from validator.hcl.module import ModuleConfig, load_module_config, read_text
 from validator.hcl.parse import ParseFailure, parse_text
-from validator.model import Diagnostic, Location, Model, ModuleCall, ProviderRequirement, Resource, Unknown
+from validator.model import (
+    COMPUTED_LOCALLY,
+    Diagnostic,
+    Location,
+    Model,
+    ModuleCall,
+    ProviderRequirement,
+    Resource,
+    Unknown,
+)
 
 MAX_MODULE_DEPTH = 16
 
@@ -321,6 +330,7 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
                     locations=locations,
                     ignore_changes=lifecycle,
                     count_unknown=count_unknown,
+                    reads_remote=decl.mode == "data" and decl.type not in COMPUTED_LOCALLY,  # values: arguments only
                 )
             )
 

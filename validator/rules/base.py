@@ -62,4 +62,9 @@ def run_rules(rules: Iterable[Rule], model: Model) -> Iterator[Finding]:
         if rule.plan_only and model.kind != "plan":
             continue
         for resource in model.by_type(*rule.resource_types):
+            if resource.read_from_aws:
+                # A data source reads an object this configuration does not manage: Terraform never
+                # writes it, so what a rule checks of a managed resource (its settings, its
+                # ignore_changes) does not apply. Rules still follow references to it.
+                continue
             yield from rule.check(resource, model)

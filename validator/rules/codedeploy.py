@@ -687,8 +687,9 @@ class CodeDeployServiceRole(_GroupRule):
         outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, group))
         failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
         unsure = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
-        ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and not failing and unsure
+        ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and (failing or unsure)
         if ec2_only:
+            # Its vendored document grants no ecs:* action: certain when nothing else was unknown.
             yield self.finding(
                 group,
                 f"{role.address}, the service role of {group.address}, relies on service-role/AWSCodeDeployRole, "
@@ -697,7 +698,7 @@ class CodeDeployServiceRole(_GroupRule):
                 path=path,
                 fix=self.attach_fix(role),
                 related=[role.address],
-                severity=Severity.WARNING,
+                severity=None if failing else Severity.WARNING,
             )
         elif failing:
             missing: list[str] = []
@@ -718,7 +719,13 @@ class CodeDeployServiceRole(_GroupRule):
             )
         elif unsure:
             actions = sorted({o.need.action for o in unsure})
-            yield self.unproven(group, f"{role.address} is allowed {', '.join(actions[:3])}{' ...' if len(actions) > 3 else ''}", path=path)
+            reasons: list[str] = []
+            for outcome in unsure:
+                reasons.extend(r for r in outcome.reasons if r not in reasons)
+            because = f" ({'; '.join(reasons[:2])}{'; ...' if len(reasons) > 2 else ''})" if reasons else ""
+            yield self.unproven(
+                group, f"{role.address} is allowed {', '.join(actions[:3])}{' ...' if len(actions) > 3 else ''}{because}", path=path
+            )
 
 
 # --- R-58 ------------------------------------------------------------------------------------------
