@@ -81,9 +81,12 @@ def test_service_without_ignores_and_autoscaling_target():
     target = resource("aws_appautoscaling_target.svc", {"scalable_dimension": "ecs:service:DesiredCount",
                                                          "resource_id": Unknown('"service/${var.cluster}/${aws_ecs_service.svc.name}"')})
     findings = run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target]))
-    assert ids(findings) == [("TFBG502", "warning")]
+    assert ids(findings) == [("TFBG502", "error")]  # ECS rejects the load balancer update: documented
     assert "load_balancer, desired_count" in findings[0].message
     assert "task_definition, load_balancer, desired_count" in findings[0].fix
+    service.ignore_changes = frozenset({"task_definition", "load_balancer"})
+    only_count = run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target]))
+    assert ids(only_count) == [("TFBG502", "warning")]  # autoscaled capacity set back: inference
     service.ignore_changes = frozenset({"task_definition", "load_balancer", "desired_count"})
     assert run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target])) == []
     service.ignore_changes = None  # plan without --source

@@ -205,8 +205,8 @@ def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
 class CodeDeployServiceIgnoreChanges(Rule):
     id = "TFBG502"
     needs_lifecycle = True
-    severity = Severity.WARNING
-    summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer"
+    severity = Severity.ERROR
+    summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer (desired_count when autoscaled: warning)"
     resource_types = ("aws_ecs_service",)
     source = (
         "hashicorp/terraform-provider-aws issues #7001 (maintainer), #13192, #20850 [reported]; "
@@ -228,10 +228,14 @@ class CodeDeployServiceIgnoreChanges(Rule):
             "load_balancer": "CodeDeploy swaps the target group after each deployment",
             "desired_count": "an aws_appautoscaling_target scales the service",
         }
+        # ECS rejects Terraform's task definition / load balancer update after the first deployment
+        # (documented: error); an autoscaled desired_count set back is capacity churn (inference: warning).
+        certain = any(m in ("task_definition", "load_balancer") for m in missing)
         yield self.finding(
             resource,
             f"{resource.address} uses the CODE_DEPLOY controller but lifecycle.ignore_changes lacks "
             f"{', '.join(missing)}: " + "; ".join(why[m] for m in missing),
+            severity=None if certain else Severity.WARNING,
             path=LIFECYCLE_PATH,
             fix="lifecycle {\n  ignore_changes = [" + ", ".join(needed) + "]\n}",
         )
@@ -835,7 +839,7 @@ def forwards_to_group(model: Model, resource: Resource, routes: list[_Route]) ->
 class CodeDeployRoutesIgnoreChanges(Rule):
     id = "TFBG513"
     needs_lifecycle = True
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: the next apply reverts traffic (documented)
     summary = "CodeDeploy production/test listener or rule without ignore_changes on its forward action"
     resource_types = (*LISTENER_TYPES, *LISTENER_RULE_TYPES)
     source = (

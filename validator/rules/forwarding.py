@@ -138,6 +138,12 @@ class NetworkLoadBalancerWeightedForward(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        from validator.rules.drift import ecs_shifted_targets
+
+        if model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address):
+            # The production/test listener of an ECS blue/green service: ECS's documented NLB set-up
+            # (nlb-resources-for-blue-green.html) shifts weights on it, so the API accepts them.
+            return
         for path, action in forward_actions(resource):
             if isinstance(action, Unknown):
                 continue
