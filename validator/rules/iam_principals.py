@@ -112,6 +112,28 @@ def grants(policies: list[Policy]) -> list[Grant]:
     return unique
 
 
+def _boundary_kinds(index: IamIndex, model: Model, principal: Resource) -> set[str] | None:
+    """The broad grant kinds the principal's permissions boundary allows; None without a boundary.
+    A boundary whose content is not known allows nothing provable."""
+    value = principal.values.get("permissions_boundary")
+    if value is None:
+        return None
+    if principal.type == "aws_iam_role":
+        boundary = index.role(principal).boundary
+    else:
+        boundary = index.attached_policy(Attachment(value, Origin(principal.address, "permissions_boundary")))
+    if boundary is None:
+        return None
+    if boundary.unknown:
+        return set()
+    kinds = {g.kind for g in grants([boundary])}
+    if "admin" in kinds:
+        kinds |= {"iam", "service", "passrole"}
+    if "iam" in kinds:
+        kinds.add("passrole")
+    return kinds
+
+
 def _listed(arn: str):
     parsed = managed.parse_aws_managed_arn(arn)
     return managed.listed_by_name(parsed[2], "/" + parsed[1]) if parsed else None
@@ -183,13 +205,21 @@ def who_can_assume(index: IamIndex, model: Model, principal: Resource) -> str:
         return "principals its trust policy names (not known statically)"
     who: list[str] = []
     for statement in trust.statements:
-        if not statement.is_allow or not isinstance(statement.principals, dict):
+        if not statement.is_allow:
+            continue
+        if isinstance(statement.principals, Unknown):
+            who.append(f"principals not known statically ({statement.principals})")
+            continue
+        if not isinstance(statement.principals, dict):
             continue
         for kind, values in statement.principals.items():
+            if isinstance(values, Unknown):
+                who.append(f"{kind} principals not known statically")
+                continue
             for value in values:
                 who.append(_describe_principal(kind, value, statement, model))
     unique = list(dict.fromkeys(w for w in who if w))
-    return ", ".join(unique) if unique else "no principal its trust policy names"
+    return ", ".join(unique) if unique else "no one: its trust policy names no principal"
 
 
 def _describe_principal(kind: str, value: Any, statement: Statement, model: Model) -> str:
@@ -206,7 +236,9 @@ def _describe_principal(kind: str, value: Any, statement: Statement, model: Mode
             return f"{ci} through the OIDC provider {provider}{scope}"
         return f"web identities of {provider or value}"
     if kind == "AWS":
-        return f"the AWS principal {value}" if isinstance(value, str) else "an AWS principal (not known statically)"
+        if isinstance(value, str):
+            return f"the AWS principal {value}"
+        return f"the AWS principal {value.why if isinstance(value, Unknown) else value} (not known statically)"
     return f"{kind} {value}"
 
 
@@ -249,6 +281,10 @@ class _BroadGrantRule(Rule):
         if resource.address in _deployment_roles(index, model):
             return  # TFBG209 reports broad grants on the infrastructure, hook and CodeDeploy roles
         every = grants(principal_policies(index, model, resource))
+        capped = _boundary_kinds(index, model, resource)
+        if capped is not None:
+            # A permissions boundary caps what the policies grant: only what it also grants broadly counts.
+            every = [g for g in every if g.kind in capped]
         found = [g for g in every if g.kind == self.kind]
         covered_by = {"iam": ("admin",), "service": ("admin",), "passrole": ("admin", "iam")}.get(self.kind, ())
         if not found or any(g.kind in covered_by for g in every):
