@@ -450,11 +450,20 @@ class Evaluator:
             if steps and isinstance(steps[0], Invalid):
                 return steps[0]
             current = base
+        # An attribute-only splat (`.*`) covers only the attribute steps written right after it: in
+        # `aws_lb_target_group.this.*.name[0]` the index picks from the list of names (HCL spec,
+        # "Splat Operators"), unlike the full splat `[*]`, which carries every following step.
+        after: list[Step] = []
+        if ("endsplat", None) in steps:
+            cut = steps.index(("endsplat", None))
+            steps, after = steps[:cut], steps[cut + 1 :]
         if isinstance(current, Tree) and current.data == "expr_term":
             inner = current.children
             if len(inner) == 1 and isinstance(inner[0], Tree) and inner[0].data == "identifier":
-                return self._reference(str(inner[0].children[0]), steps, node)
-        return apply_steps(self.eval(current), steps, self.text(node))
+                value = self._reference(str(inner[0].children[0]), steps, node)
+                return apply_steps(value, after, self.text(node)) if after else value
+        value = apply_steps(self.eval(current), steps, self.text(node))
+        return apply_steps(value, after, self.text(node)) if after else value
 
     def _steps(self, operation: Tree) -> list[Any]:
         kind = operation.data
@@ -467,8 +476,15 @@ class Evaluator:
             return [("index", key)]
         if kind in ("attr_splat", "full_splat"):
             steps: list[Any] = [("splat", None)]
+            ended = kind != "attr_splat"
             for child in _subtrees(operation):
+                if not ended and child.data != "get_attr":
+                    # python-hcl2 keeps `[0]` of `.*.name[0]` inside the splat; HCL applies it to the list.
+                    steps.append(("endsplat", None))
+                    ended = True
                 steps.extend(self._steps(child))
+            if not ended:
+                steps.append(("endsplat", None))  # what follows applies to the resulting list
             return steps
         return [Invalid(kind)]
 
@@ -559,12 +575,18 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
             continue
         if isinstance(value, Unknown):
             return value if isinstance(value, Invalid) else Unknown(text)
+        if kind == "endsplat":
+            continue
         if kind == "splat":
-            rest = steps[position + 1 :]
+            rest, after = steps[position + 1 :], []
+            if ("endsplat", None) in rest:
+                cut = rest.index(("endsplat", None))
+                rest, after = rest[:cut], rest[cut + 1 :]
             if value is None:
-                return []
+                return apply_steps([], after, text) if after else []
             items = value if isinstance(value, list) else [value]
-            return [apply_steps(item, rest, text) for item in items]
+            result = [apply_steps(item, rest, text) for item in items]
+            return apply_steps(result, after, text) if after else result
         if isinstance(key, (Ref, Unknown)):
             return Unknown(text)
         if isinstance(value, dict):
