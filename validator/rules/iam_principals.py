@@ -1,4 +1,5 @@
-"""Group B, ids TFBG212-TFBG215: broad grants on EVERY role and user the configuration defines.
+"""Group B, ids TFBG212-TFBG216: broad grants on EVERY role and user the configuration defines, and
+trust policies that are not trust policies.
 
 TFBG209 reports Action "*", service wildcards and admin managed policies on the three deployment
 roles (infrastructure, hook, CodeDeploy). Delivering a service involves more principals: the role a
@@ -327,4 +328,57 @@ class PassAnyRoleOnPrincipal(_BroadGrantRule):
     advice = "It can hand any role of the account to any service (e.g. an admin role to a task it starts); name the roles and the iam:PassedToService."
 
 
-RULES: list[Rule] = [AdminOnPrincipal(), IamWildcardOnPrincipal(), ServiceWildcardOnPrincipal(), PassAnyRoleOnPrincipal()]
+
+
+class TrustPolicyShape(Rule):
+    """IAM refuses a role whose trust policy is not one: a statement without `Principal`, or with a
+    `Resource` (typically a permissions document passed as assume_role_policy by mistake)."""
+
+    id = "TFBG216"
+    severity = Severity.ERROR
+    summary = "Role trust policy (assume_role_policy) with a statement that names no Principal or names a Resource"
+    resource_types = ("aws_iam_role",)
+    source = (
+        "IAM User Guide reference_policies_elements_principal.html (a role trust policy must name a Principal), "
+        "reference_policies_elements_resource.html; IAM API CreateRole MalformedPolicyDocument ('Has prohibited field "
+        "Resource', 'Missing required field Principal')"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        trust = iam_index(model).role(resource).trust
+        if trust is None or trust.unknown:
+            return
+        for statement in trust.statements:
+            problems = []
+            if statement.principals is None and statement.not_principals is None:
+                problems.append("names no Principal")
+            if isinstance(statement.resources, list) or isinstance(statement.not_resources, list):
+                problems.append("names a Resource, which a trust policy may not")
+            if not problems:
+                continue
+            where = statement.origin.address
+            yield self.finding(
+                resource,
+                f"The trust policy (assume_role_policy) of {resource.address}, from {where}, has a statement that "
+                f"{' and '.join(problems)}: IAM rejects it (MalformedPolicyDocument) and the role is not created. "
+                "Is a permissions policy passed as the trust policy?",
+                path="assume_role_policy",
+                fix=(
+                    "assume_role_policy = jsonencode({\n"
+                    '  Version = "2012-10-17"\n'
+                    '  Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
+                    'Principal = { Service = "<service>.amazonaws.com" } }]\n'
+                    "})\n# and attach the permissions with aws_iam_role_policy / aws_iam_role_policy_attachment"
+                ),
+                related=[where] if where != resource.address else [],
+            )
+            return
+
+
+RULES: list[Rule] = [
+    AdminOnPrincipal(),
+    IamWildcardOnPrincipal(),
+    ServiceWildcardOnPrincipal(),
+    PassAnyRoleOnPrincipal(),
+    TrustPolicyShape(),
+]
