@@ -530,7 +530,7 @@ class DeploymentOutlastsUpdateTimeout(Rule):
 class PreProductionTrafficShiftStage(Rule):
     id = "TFBG308"
     severity = Severity.INFO
-    summary = "lifecycle_stages contains PRE_PRODUCTION_TRAFFIC_SHIFT: check that the pinned provider accepts it"
+    summary = "lifecycle_stages contains PRE_PRODUCTION_TRAFFIC_SHIFT: could not prove the pinned provider accepts it"
     resource_types = SERVICE
     source = HOOK_API + " (enum) vs provider doc website/docs/r/ecs_service.html.markdown (stage list)"
 
@@ -543,10 +543,12 @@ class PreProductionTrafficShiftStage(Rule):
             if isinstance(stages, list) and "PRE_PRODUCTION_TRAFFIC_SHIFT" in stages:
                 yield self.finding(
                     resource,
-                    f"{resource.address} has a lifecycle hook on PRE_PRODUCTION_TRAFFIC_SHIFT. The ECS API "
-                    "accepts this stage, but the provider documentation does not list it and the provider "
-                    "validates stages against the AWS SDK compiled into it: run terraform plan with your "
-                    "pinned hashicorp/aws version to confirm it is accepted.",
+                    f"could not prove: {resource.address} has a lifecycle hook on PRE_PRODUCTION_TRAFFIC_SHIFT, which "
+                    f"the ECS API accepts; whether hashicorp/aws {_oldest_admitted(model)} accepts it is not known "
+                    "to tfbg (the provider validates stages against the AWS SDK compiled into it; the SDK's ECS "
+                    "enum of the first blue/green releases lacks the stage, which the API reference lists together "
+                    "with PAUSE hooks, PR #48128). Run terraform plan with the oldest version your constraint "
+                    "admits, or raise its lower bound to a version you verified.",
                     path=f"{path}.lifecycle_stages",
                     fix='lifecycle_stages = ["POST_TEST_TRAFFIC_SHIFT"]  # if your hashicorp/aws rejects '
                         "PRE_PRODUCTION_TRAFFIC_SHIFT",
@@ -563,3 +565,18 @@ RULES: list[Rule] = [
     DeploymentOutlastsUpdateTimeout(),
     PreProductionTrafficShiftStage(),
 ]
+
+
+def _oldest_admitted(model: Model) -> str:
+    """The oldest hashicorp/aws version the configuration's constraints admit, as the unknown to name."""
+    from validator.rules.controller import aws_requirements
+    from validator.version_constraints import ConstraintError, lowest_admitted
+
+    constraints = [p.version_constraint for p in aws_requirements(model) if p.version_constraint]
+    if not constraints:
+        return "(no version constraint: any version)"
+    try:
+        lowest = lowest_admitted(constraints)
+    except ConstraintError:
+        return "(the version constraint cannot be read)"
+    return f"{lowest} (the oldest version {' and '.join(constraints)} admits)" if lowest else "(no version admitted)"
