@@ -108,3 +108,17 @@ def test_no_terraform_below_a_directory_is_an_input_error(tmp_path: Path, recurs
     result = tfbg("lint", *recursive, str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"tfbg: error: {tmp_path}: no Terraform files (*.tf) in this directory or below it"
+
+
+def test_a_module_shared_by_two_roots_is_reported_once_per_root(tmp_path: Path) -> None:
+    write(tmp_path / "modules" / "svc" / "main.tf", WITH_ERROR.read_text())
+    for env in ("dev", "prod"):
+        write(tmp_path / "envs" / env / "main.tf", 'module "svc" {\n  source = "../../modules/svc"\n}\n')
+    report = json.loads(tfbg("lint", "--format", "json", ".", cwd=tmp_path).stdout)
+    errors = [(f["rule"], f["root"], f["address"]) for f in report["findings"] if f["severity"] == "error"]
+    assert errors == [
+        ("TFBG203", "envs/dev", "module.svc.aws_iam_role_policy_attachment.ecs_infra"),
+        ("TFBG203", "envs/prod", "module.svc.aws_iam_role_policy_attachment.ecs_infra"),
+    ]
+    junit = tfbg("lint", "--format", "junit", ".", cwd=tmp_path).stdout
+    assert "[envs/dev]" in junit and "[envs/prod]" in junit
