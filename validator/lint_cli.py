@@ -115,6 +115,9 @@ def lint(
     loaded = 0
     targets, discovery_failed = _expand_roots(_targets(paths or ["."]), recursive)
     input_errors |= discovery_failed
+    per_root = _variables_per_root(targets, variables)
+    if per_root is None:
+        raise typer.Exit(code=2)
     for target in targets:
         if explicit_config is not None:
             config = explicit_config
@@ -125,7 +128,7 @@ def lint(
             thresholds.append(config.fail_on)
         config = config.with_disabled(disable)
         try:
-            model = _load(target, var_file, variables, source)
+            model = _load(target, var_file, per_root.get(target, variables), source)
         except InputError as error:
             _error(str(error))
             input_errors = True
@@ -187,6 +190,23 @@ def _expand_roots(targets: list[str], recursive: bool) -> tuple[list[str], bool]
             failed = True
         result.extend(root for root in roots if root not in result)
     return result, failed
+
+
+def _variables_per_root(targets: list[str], variables: dict[str, str]) -> dict[str, dict[str, str]] | None:
+    """With several root modules, each gets the --var values it declares (a variable of envs/prod is not
+    an error for envs/dev); a --var that no root declares is an error, as Terraform's would be. None
+    after reporting such an error."""
+    directories = [t for t in targets if t != "-" and os.path.isdir(t)]
+    if len(directories) < 2 or not variables:
+        return {}
+    from validator.loaders.roots import declared_variables
+
+    declared = {directory: declared_variables(directory) for directory in directories}
+    unused = [name for name in variables if not any(name in names for names in declared.values())]
+    if unused:
+        _error(f"--var {unused[0]}: no root module declares a variable {unused[0]!r}")
+        return None
+    return {d: {k: v for k, v in variables.items() if k in names} for d, names in declared.items()}
 
 
 def _holds_tf(directory: str) -> bool:

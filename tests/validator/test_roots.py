@@ -122,3 +122,19 @@ def test_a_module_shared_by_two_roots_is_reported_once_per_root(tmp_path: Path) 
     ]
     junit = tfbg("lint", "--format", "junit", ".", cwd=tmp_path).stdout
     assert "[envs/dev]" in junit and "[envs/prod]" in junit
+
+
+def test_each_root_gets_the_variables_it_declares(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "main.tf", 'variable "image_tag" {\n  type = string\n}\n')
+    write(tmp_path / "b" / "main.tf", 'variable "other" {\n  default = 1\n}\n')
+    assert tfbg("lint", "-r", ".", "--var", "image_tag=1.2", cwd=tmp_path).returncode == 0
+    result = tfbg("lint", "-r", ".", "--var", "typo=1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tfbg: error: --var typo: no root module declares a variable 'typo'"
+
+
+def test_declared_variables_are_read_without_parsing(tmp_path: Path) -> None:
+    from validator.loaders.roots import declared_variables
+
+    write(tmp_path / "vars.tf", '# variable "commented" {}\nvariable "a" {\n  default = { variable = "x" }\n}\nvariable "b" {}\n')
+    assert declared_variables(str(tmp_path)) == {"a", "b"}

@@ -59,6 +59,32 @@ def local_module_sources(directory: str) -> list[str]:
     return sources
 
 
+def declared_variables(directory: str) -> set[str]:
+    """Names of the top-level `variable` blocks of a directory's `*.tf` files (lexical scan, as for
+    module sources): `-r` gives each root only the --var values it declares."""
+    names: set[str] = set()
+    for name in os.listdir(directory):
+        if not name.endswith(".tf"):
+            continue
+        try:
+            with open(os.path.join(directory, name), encoding="utf-8-sig", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        depth, recent = 0, []
+        for kind, value in _tokens(text):
+            if kind == "{":
+                if depth == 0 and len(recent) >= 2 and recent[-2] == ("ident", "variable") and recent[-1][0] == "string":
+                    names.add(recent[-1][1] or "")
+                depth += 1
+            elif kind == "}":
+                depth = max(depth - 1, 0)
+            elif depth == 0 and kind != "newline":
+                recent.append((kind, value))
+                recent = recent[-2:]
+    return names
+
+
 def module_sources(text: str) -> list[str]:
     """`source` literals of top-level `module` blocks in one file's text."""
     sources: list[str] = []
