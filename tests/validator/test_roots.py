@@ -61,6 +61,11 @@ module "d" {
     assert module_sources(text) == ["./modules/a", "../shared/b", "terraform-aws-modules/ecs/aws//modules/service", "./d"]
 
 
+def test_module_sources_with_windows_line_endings() -> None:
+    text = 'locals {\r\n  doc = <<EOT\r\nmodule "m" {\r\n  source = "./no"\r\n}\r\nEOT\r\n}\r\nmodule "a" {\r\n  source = "./a"\r\n}\r\n'
+    assert module_sources(text) == ["./a"]
+
+
 def test_a_root_is_a_directory_no_other_found_directory_calls(tmp_path: Path) -> None:
     write(tmp_path / "envs" / "dev" / "main.tf", 'module "svc" {\n  source = "../../modules/svc"\n}\n')
     write(tmp_path / "envs" / "prod" / "main.tf", 'module "svc" {\n  source = "../../modules/svc"\n}\n')

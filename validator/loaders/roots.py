@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 
-_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\n")
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -141,7 +141,7 @@ def _tokens(text: str):
             i = n if end < 0 else end + 2
         elif text.startswith("<<", i) and (match := _HEREDOC.match(text, i)):
             marker = match.group(1)
-            closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.MULTILINE)
+            closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*\r?$", re.MULTILINE)
             end = closing.search(text, match.end())
             i = n if end is None else end.end()
             yield "other", ""
