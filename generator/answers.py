@@ -74,6 +74,8 @@ class Answers:
     least_privilege: bool = False
     # Appended last (issue 10): keeps the recorded answers of existing ECS modules in their order.
     controller: str = "ecs"
+    # EXTERNAL kind: a deployer outside Terraform (a pipeline, PipeCD) owns the task sets and the weights.
+    external_deployer: bool = False
 
     @property
     def ecs_strategy(self) -> str:
@@ -85,6 +87,8 @@ class Answers:
         if self.controller == "ecs":
             # The template kind records the controller too; ECS records stay as they were before it existed.
             del data["controller"]
+        if self.controller != "external":
+            del data["external_deployer"]
         return data
 
 
@@ -239,6 +243,7 @@ FIELDS: dict[str, _Field] = {
     "container_port": _Field(int, _between(1, 65535)),
     "least_privilege": _Field(bool),
     "controller": _Field(str, _choice(CONTROLLERS)),
+    "external_deployer": _Field(bool),
 }
 
 
@@ -293,6 +298,9 @@ def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
 
 
 def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | None:
+    if answers.external_deployer and answers.controller != "external":
+        raise UserError(f"{labels.get('external_deployer', 'answer external_deployer')}: an external deployer drives task sets: "
+                        "use it with --controller external")
     if answers.controller != "ecs":
         return check_other_controller(answers, labels)
     foreign = [hook for hook in answers.hooks if hook in APPSPEC_HOOKS]

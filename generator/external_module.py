@@ -13,6 +13,8 @@ from generator.hcl import hcl
 
 # aws_ecs_task_set has been in hashicorp/aws since 2.x; 6.0.0 is the floor of the harness's schema.
 PROVIDER_FLOOR = "6.0.0"
+# Inputs of the task sets, which an external deployer creates itself.
+TASK_SET_SETTINGS = ("container_name", "subnet_ids", "security_group_ids", "assign_public_ip")
 TASK_DEFINITION_PATTERN = 'can(regex("^arn:[^:]+:ecs:[^:]*:[0-9]*:task-definition/", var.{name}))'
 
 
@@ -33,6 +35,11 @@ def _name_variable(a: Answers) -> Variable:
 def variables(a: Answers) -> list[Variable]:
     shared = shared_variables(a)
     vs = [_name_variable(a), shared["cluster_arn"]]
+    if a.external_deployer:
+        vs += [shared[n] for n in SHARED_SERVICE_VARIABLES[2:] if n in shared and n not in TASK_SET_SETTINGS]
+        vs += _listener_variables(a)
+        vs.append(Variable("tags", "map(string)", "Tags for every resource that takes tags.", {}))
+        return vs
     vs.append(_arn(
         "task_definition_arn",
         "Task definition of the primary task set (the revision serving production). Changing it replaces the "
@@ -80,6 +87,17 @@ def outputs(a: Answers) -> list[Output]:
     outs = [
         Output("service_id", "ARN of the ECS service.", "aws_ecs_service.this.id"),
         Output("service_name", "Name of the ECS service.", "aws_ecs_service.this.name"),
+    ]
+    if a.external_deployer:
+        outs += [
+            Output("primary_target_group_arn", "Target group for the deployer's primary task set.", "aws_lb_target_group.primary.arn"),
+            Output("canary_target_group_arn", "Target group for the deployer's canary task set.", "aws_lb_target_group.canary.arn"),
+            Output("production_listener_arn", "Production listener; the deployer sets its weights.", "aws_lb_listener.production.arn"),
+        ]
+        if a.test_traffic == "listener":
+            outs.append(Output("test_listener_arn", "Test listener (forwards to the canary target group).", "aws_lb_listener.test.arn"))
+        return outs
+    outs += [
         Output("primary_task_set_id", "Task set serving production.", "aws_ecs_task_set.primary.task_set_id"),
         Output("canary_task_set_id", "Canary task set, null when there is none.",
                "length(aws_ecs_task_set.canary) > 0 ? aws_ecs_task_set.canary[0].task_set_id : null"),
@@ -106,6 +124,7 @@ def context(a: Answers) -> dict[str, Any]:
         "nlb": a.load_balancer == "nlb",
         "test": a.test_traffic,
         "hooks": [],
+        "deployer": a.external_deployer,
         "fargate": a.launch_type == "FARGATE",
         "variables": all_variables,
         "outputs": outputs(a),

@@ -88,6 +88,12 @@ def new(
         help="ecs (ECS runs the deployment) | codedeploy (CodeDeploy blue/green: --strategy all-at-once, canary or "
         "linear; --hooks takes appspec hooks) | external (task sets and weights driven by terraform apply). (default: ecs)",
     ),
+    external_deployer: Optional[bool] = typer.Option(
+        None,
+        "--external-deployer/--terraform-deployer",
+        help="external: a deployer outside Terraform owns the task sets and listener weights, or Terraform drives "
+        "the canary. (default: terraform)",
+    ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
     given = {
@@ -113,6 +119,7 @@ def new(
         "container_port": container_port,
         "least_privilege": least_privilege,
         "controller": controller,
+        "external_deployer": external_deployer,
     }
     try:
         target = out if out is not None else Path(name)
@@ -144,7 +151,7 @@ def summary(answers: Answers) -> str:
     if answers.controller == "codedeploy":
         return f"CodeDeploy {'all-at-once' if answers.strategy == 'blue-green' else answers.strategy}"
     if answers.controller == "external":
-        return "EXTERNAL canary"
+        return "EXTERNAL, external deployer" if answers.external_deployer else "EXTERNAL canary"
     return answers.strategy
 
 
@@ -177,7 +184,7 @@ def codedeploy_questions(answers: Answers) -> list[str]:
 
 
 def external_questions(answers: Answers) -> list[str]:
-    return _listener_questions(answers) + _TASK_QUESTIONS
+    return ["external_deployer", *_listener_questions(answers), *_TASK_QUESTIONS]
 
 
 def ecs_questions(answers: Answers) -> list[str]:
@@ -223,6 +230,7 @@ CODEDEPLOY_PROMPTS = {
 
 PROMPTS = {
     "controller": f"Deployment controller ({' | '.join(CONTROLLERS)})",
+    "external_deployer": "Does a deployer outside Terraform (a pipeline) own the task sets and weights?",
     "strategy": f"Deployment strategy ({' | '.join(STRATEGIES)})",
     "bake_time_in_minutes": "Bake time after the production shift, minutes (0-1440)",
     "step_percent": "Linear: percent of traffic per step (3.0-100.0)",
@@ -250,7 +258,7 @@ PROMPTS = {
 def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
     """Ask every relevant question not answered by an option; each has the current value as default.
     An invalid answer is explained and asked again."""
-    values = {**answers.to_json(), "controller": answers.controller}
+    values = {**answers.to_json(), "controller": answers.controller, "external_deployer": answers.external_deployer}
     index = 0
     while index < len(relevant_questions(Answers(**_typed(values)))):
         key = relevant_questions(Answers(**_typed(values)))[index]
