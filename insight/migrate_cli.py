@@ -1,0 +1,47 @@
+"""`tfbg migrate DIR [--out NEW_DIR]`: wiring only (insight/migrate.py decides, migrate_files.py writes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from generator.errors import fail
+from generator.writer import check_target, write_module
+from generator.errors import UserError
+from insight.appspec import hooks_in
+from insight.migrate import migrations
+from insight.migrate_files import files_for
+from validator.errors import InputError
+
+
+def migrate(
+    source: Path = typer.Argument(..., help="Terraform directory (or plan JSON) with a CodeDeploy-controlled ECS service."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="New directory to write into (default: ./tfbg-migrate)."),
+) -> None:
+    """Write the answers, state moves and checklist that take a CodeDeploy ECS service to ECS-native blue/green."""
+    target = out if out is not None else Path("tfbg-migrate")
+    try:
+        # Never over the user's files: the directory must be new (or empty); there is no --force.
+        check_target(target, force=False)
+        model = _load(source)
+        hooks, appspecs = hooks_in(source if source.is_dir() else source.parent)
+        found = migrations(model, hooks)
+        if not found:
+            raise UserError(f"{source}: no aws_ecs_service with deployment_controller CODE_DEPLOY in this configuration")
+        write_module(target, files_for(found, str(source), appspecs), force=False)
+    except (UserError, InputError) as error:
+        fail(str(error))
+    names = ", ".join(m.service.address for m in found)
+    typer.echo(f"tfbg: wrote the migration of {names} to {target}/ (start with CHECKLIST.md)")
+
+
+def _load(source: Path):
+    if source.is_file() and source.suffix == ".json":
+        from validator.loaders.plan import load_plan
+
+        return load_plan(str(source))
+    from validator.loaders.hcl import load_directory
+
+    return load_directory(str(source))
