@@ -7,9 +7,8 @@ from typing import Optional
 
 import typer
 
-from generator.errors import fail
+from generator.errors import UserError, fail
 from generator.writer import check_target, write_module
-from generator.errors import UserError
 from insight.appspec import hooks_in
 from insight.migrate import migrations
 from insight.migrate_files import files_for
@@ -28,6 +27,11 @@ def migrate(
         model = _load(source)
         hooks, appspecs = hooks_in(source if source.is_dir() else source.parent)
         found = migrations(model, hooks)
+        errors = [d for d in model.diagnostics if d.severity == "error"]
+        if errors and not found:  # e.g. a file that does not parse may hold the service
+            raise UserError(f"{errors[0].location}: {errors[0].message}")
+        for migration in found:
+            migration.notes += [f"{d.location}: {d.message} (what that file declares is missing here)" for d in errors]
         if not found:
             raise UserError(f"{source}: no aws_ecs_service with deployment_controller CODE_DEPLOY in this configuration")
         write_module(target, files_for(found, str(source), appspecs), force=False)
