@@ -162,6 +162,7 @@ def _migration(model: Model, service: Resource, group: Resource | None, appspec_
         _alarms(m)
         _routes(model, m)
         _codedeploy_resources(model, m)
+    _pipelines(model, m)
     _hooks(m, appspec_hooks)
     if service.module:
         notes.append(f"the service is declared inside {service.module}: deleting its resource block means no longer "
@@ -393,6 +394,7 @@ def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resou
         if protocol and protocol != wanted:
             m.notes.append(f"BLOCKING: {group.address} uses protocol {protocol}; the module uses {wanted} (protocol forces "
                            f"a new target group): set it on aws_lb_target_group.{colour} in the generated lb.tf.")
+        _health_check(m, group, colour)
         m.moves.append((group.address, f"module.{m.call}.aws_lb_target_group.{colour}"))
         m.delete.append(f"{group.address} (moved into the module as {colour})")
         expected = f"{m.name}-{colour}"
@@ -417,6 +419,34 @@ def _codedeploy_resources(model: Model, m: Migration) -> None:
     role = resolve_resource(model, group.get("service_role_arn"))
     if isinstance(role, Resource) and role.type == "aws_iam_role" and role.mode == "managed":
         m.delete.append(f"{role.address} and its policies and attachments (the CodeDeploy service role)")
+
+
+def _pipelines(model: Model, m: Migration) -> None:
+    """CodePipeline deploy actions that start CodeDeploy deployments (provider CodeDeployToECS)."""
+    for pipeline in model.by_type("aws_codepipeline"):
+        for stage in pipeline.get("stage") or []:
+            for action in (stage.get("action") or []) if isinstance(stage, dict) else []:
+                if isinstance(action, dict) and action.get("provider") == "CodeDeployToECS":
+                    m.notes.append(f"BLOCKING: {pipeline.address} deploys with CodeDeployToECS (stage "
+                                   f"{stage.get('name')!r}, action {action.get('name')!r}): replace that action (e.g. with "
+                                   "the ECS deploy provider, or a terraform apply of task_definition_arn) before step 1 "
+                                   "turns CodeDeploy off")
+
+
+# Health check arguments the generated target groups set (ALB: path and matcher; NLB: protocol TCP).
+MODULE_HEALTH_CHECK = {"alb": {"path", "matcher"}, "nlb": {"protocol"}}
+
+
+def _health_check(m: Migration, group: Resource, colour: str) -> None:
+    check = group.get("health_check.0")
+    if not isinstance(check, dict):
+        return
+    kept = MODULE_HEALTH_CHECK[m.answers.get("load_balancer", "alb")]
+    extra = sorted(k for k, v in check.items() if k not in kept and not is_absent(v) and k != "enabled")
+    if extra:
+        m.notes.append(f"{group.address} sets health_check {', '.join(extra)}, which the module does not: the first apply "
+                       f"resets them to the defaults (an in-place change) unless you add them to aws_lb_target_group."
+                       f"{colour} in the generated lb.tf")
 
 
 def _hooks(m: Migration, appspec_hooks: dict[str, str]) -> None:
