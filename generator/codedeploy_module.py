@@ -195,7 +195,7 @@ def outputs(a: Answers, hooks: list[AppSpecHook]) -> list[Output]:
     outs.append(Output("codedeploy_role_arn", "Service role CodeDeploy assumes.", "aws_iam_role.codedeploy.arn"))
     outs.append(Output(
         "appspec",
-        "AppSpec content (YAML) for the task definition in task_definition_arn; deploy another revision by "
+        "AppSpec (YAML) of a deployment of task_definition_arn; deploy another revision by "
         "replacing that ARN (README.md shows the commands).",
         "local.appspec",
     ))

@@ -107,24 +107,20 @@ resource "aws_codedeploy_deployment_group" "this" {
 }
 
 locals {
-  # The AppSpec of a deployment of task_definition_arn; README.md shows how to deploy another revision.
-  appspec = yamlencode({
-    version = "0.0"
-    Resources = [{
-      TargetService = {
-        Type = "AWS::ECS::Service"
-        Properties = {
-          TaskDefinition = var.task_definition_arn
-          LoadBalancerInfo = {
-            ContainerName = var.container_name
-            ContainerPort = var.container_port
-          }
-        }
-      }
-    }]
-    Hooks = [
-      { AfterAllowTestTraffic = aws_lambda_function.after_allow_test_traffic.function_name },
-      { AfterAllowTraffic = aws_lambda_function.after_allow_traffic.function_name },
-    ]
-  })
+  # The AppSpec of a deployment of task_definition_arn (the same text as appspec.yaml, with this module's
+  # values); README.md shows how to deploy another revision.
+  appspec = <<-EOT
+    version: 0.0
+    Resources:
+      - TargetService:
+          Type: AWS::ECS::Service
+          Properties:
+            TaskDefinition: "${var.task_definition_arn}"
+            LoadBalancerInfo:
+              ContainerName: "${var.container_name}"
+              ContainerPort: ${var.container_port}
+    Hooks:
+      - AfterAllowTestTraffic: "${aws_lambda_function.after_allow_test_traffic.function_name}"
+      - AfterAllowTraffic: "${aws_lambda_function.after_allow_traffic.function_name}"
+  EOT
 }

@@ -49,6 +49,6 @@ output "codedeploy_role_arn" {
 }
 
 output "appspec" {
-  description = "AppSpec content (YAML) for the task definition in task_definition_arn; deploy another revision by replacing that ARN (README.md shows the commands)."
+  description = "AppSpec (YAML) of a deployment of task_definition_arn; deploy another revision by replacing that ARN (README.md shows the commands)."
   value       = local.appspec
 }

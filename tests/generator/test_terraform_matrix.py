@@ -187,6 +187,11 @@ def test_codedeploy_planned_values(plan, label):
         assert resources[name]["timeout"] == 900 and resources[name]["handler"] == "handler.handler"
     policy = "aws_iam_role_policy.codedeploy" if answers.least_privilege else "aws_iam_role_policy_attachment.codedeploy"
     assert policy in resources
+    # The module's appspec output is appspec.yaml with the module's values (the README deploys with the file).
+    appspec = plan["planned_values"]["outputs"][f"{module_label(label)}_appspec"]["value"]
+    template = render(answers)["appspec.yaml"].decode()
+    expected = "".join(line + "\n" for line in template.splitlines() if not line.startswith("#"))
+    assert appspec == expected.replace("TASK_DEFINITION_ARN", "arn:aws:ecs:us-east-1:123456789012:task-definition/example:1")
 
 
 @pytest.mark.parametrize("label", sorted(EXTERNAL))
