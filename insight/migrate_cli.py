@@ -33,12 +33,24 @@ def migrate(
         for migration in found:
             migration.notes += [f"{d.location}: {d.message} (what that file declares is missing here)" for d in errors]
         if not found:
-            raise UserError(f"{source}: no aws_ecs_service with deployment_controller CODE_DEPLOY in this configuration")
+            raise UserError(f"{source}: no aws_ecs_service with deployment_controller CODE_DEPLOY in this configuration"
+                            + _orphan_groups(model))
         write_module(target, files_for(found, str(source), appspecs), force=False)
     except (UserError, InputError) as error:
         fail(str(error))
     names = ", ".join(m.service.address for m in found)
     typer.echo(f"tfbg: wrote the migration of {names} to {target}/ (start with CHECKLIST.md)")
+
+
+def _orphan_groups(model) -> str:
+    """Deployment groups whose service is declared elsewhere: say so, the user may have the wrong directory."""
+    groups = [g for g in model.by_type("aws_codedeploy_deployment_group") if not g.get("ecs_service") in (None, [])]
+    if not groups:
+        return ""
+    service = groups[0].get("ecs_service.0.service_name")
+    shown = service if isinstance(service, str) else "a service"
+    return (f" ({groups[0].address} deploys {shown}, which is declared elsewhere: run tfbg migrate on the configuration "
+            "that declares the service)")
 
 
 def _load(source: Path):

@@ -113,6 +113,9 @@ def test_never_writes_over_an_existing_directory(tmp_path):
 @pytest.mark.parametrize("make, message", [
     (lambda d: (d / "main.tf").write_text('resource "aws_ecs_service" "x" {\n  name = "x"\n}\n'), "no aws_ecs_service with deployment_controller CODE_DEPLOY"),
     (lambda d: None, "no Terraform files"),
+    (lambda d: (d / "main.tf").write_text('resource "aws_codedeploy_deployment_group" "g" {\n  ecs_service {\n'
+                                          '    cluster_name = "c"\n    service_name = "web"\n  }\n}\n'),
+     "aws_codedeploy_deployment_group.g deploys web, which is declared elsewhere"),
     (lambda d: (d / "main.tf").write_text('resource "aws_ecs_service" "x" {\n'), "main.tf"),
 ])
 def test_bad_input_is_one_line(tmp_path, make, message):
