@@ -311,36 +311,29 @@ def _routes(model: Model, m: Migration) -> None:
     if isinstance(listener, Resource) and listener.mode == "managed":
         targets = [resolve_resource(model, t.arn) for t in forward_targets(listener).targets]
         production_tg = next((t for t in targets if isinstance(t, Resource)), None)
-        m.listeners["production"] = listener.address
+    _route(m, "production", listener, prod, nlb)
+    _route(m, "test", test_listener, test, nlb)
+    _target_groups(model, m, groups, production_tg)
+
+
+def _route(m: Migration, role: str, listener: Any, values: Any, nlb: bool) -> None:
+    """One traffic route's listener: NLB listeners move into the module (it creates them, on the answers'
+    ports); an ALB listener stays yours and its ARN becomes the module's input."""
+    if isinstance(listener, Resource) and listener.mode == "managed":
+        m.listeners[role] = listener.address
         port = to_number(listener.get("port"))
-        if nlb and port is not None:
-            m.answers["production_listener_port"] = int(port)
         if nlb:
-            m.moves.append((listener.address, f"module.{m.call}.aws_lb_listener.production"))
+            if port is not None:
+                m.answers[f"{role}_listener_port"] = int(port)
+            m.moves.append((listener.address, f"module.{m.call}.aws_lb_listener.{role}"))
             m.delete.append(f"{listener.address} (moved into the module, which creates the NLB listeners)")
         elif not listener.address.startswith(("module.", "data.")):
-            m.inputs["production_listener_arn"] = f"{listener.address}.arn"
-    elif isinstance(prod, list) and prod:
-        m.listeners["production"] = _describe(prod[0])
-        expression = hcl_expression(prod[0])
+            m.inputs[f"{role}_listener_arn"] = f"{listener.address}.arn"
+    elif isinstance(values, list) and values:
+        m.listeners[role] = _describe(values[0])
+        expression = hcl_expression(values[0])
         if not nlb and expression:
-            m.inputs["production_listener_arn"] = expression
-    if isinstance(test_listener, Resource) and test_listener.mode == "managed":
-        m.listeners["test"] = test_listener.address
-        port = to_number(test_listener.get("port"))
-        if nlb and port is not None:
-            m.answers["test_listener_port"] = int(port)
-        if nlb:
-            m.moves.append((test_listener.address, f"module.{m.call}.aws_lb_listener.test"))
-            m.delete.append(f"{test_listener.address} (moved into the module)")
-        elif not test_listener.address.startswith(("module.", "data.")):
-            m.inputs["test_listener_arn"] = f"{test_listener.address}.arn"
-    elif isinstance(test, list) and test:
-        m.listeners["test"] = _describe(test[0])
-        expression = hcl_expression(test[0])
-        if not nlb and expression:
-            m.inputs["test_listener_arn"] = expression
-    _target_groups(model, m, groups, production_tg)
+            m.inputs[f"{role}_listener_arn"] = expression
 
 
 def _pair_target_groups(model: Model, group: Resource) -> Any:
