@@ -13,8 +13,9 @@ function"; CodeDeploy API Reference, API_PutLifecycleEventHookExecutionStatus.ht
   the deployment back (BeforeInstall excepted: nothing to roll back yet). Without a report CodeDeploy fails
   the hook after an hour.
 - Errors of the call: ``LifecycleEventAlreadyCompletedException`` (the hook was already reported or timed
-  out) ends the invocation quietly; any other error is raised, so Lambda's retry of an asynchronous
-  invocation runs the checks and reports again.
+  out) ends the invocation quietly; any other error (after boto3's own retries) is raised: the invocation
+  fails with the error in the log, a retried invocation checks and reports again, and without one CodeDeploy
+  fails the hook when its hour is up (which rolls back).
 
 How it works. One invocation does everything: it waits WARMUP_SECONDS, then runs the checks every
 POLL_INTERVAL_SECONDS until they pass (Succeeded), one fails for good (an alarm in ALARM: Failed), or
