@@ -65,7 +65,9 @@ def new(
     production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. (default: 80)"),
     test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. (default: 8080)"),
     hooks: Optional[str] = typer.Option(
-        None, help="Comma-separated lifecycle stages to hook with a Lambda function, or 'none'. (default: none)"
+        None,
+        help="Comma-separated lifecycle stages to hook with a Lambda function (--controller codedeploy: AppSpec "
+        "hooks such as AfterAllowTestTraffic), or 'none'. (default: none)",
     ),
     alarm_rollback: Optional[bool] = typer.Option(
         None, "--alarm-rollback/--no-alarm-rollback", help="Roll back on CloudWatch alarms. (default: no)"
