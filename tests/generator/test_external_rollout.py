@@ -106,6 +106,10 @@ def _merged_state(previous: dict | None, plan: dict) -> dict:
     """The state after applying `plan`: what it creates or updates, plus what it leaves alone."""
     applied = state_from_plan(plan)
     _fill_forward_arns(applied)
+    for resource in applied["resources"]:
+        for instance in resource["instances"]:
+            if "tags_all" in instance["attributes"] and instance["attributes"]["tags_all"] is None:
+                instance["attributes"]["tags_all"] = {}  # what an apply stores without provider default_tags
     if previous is None:
         return applied
     deleted = {c["address"] for c in plan["resource_changes"] if c["change"]["actions"] == ["delete"]}
@@ -122,3 +126,34 @@ def test_only_the_deployer_variant_ignores_the_weights(deployer):
     assert ("ignore_changes = [default_action[0].forward[0].target_group]" in lb) is deployer
     assert ("aws_ecs_task_set" in files["main.tf"].decode()) is not deployer
     assert "ignore_changes" not in files["main.tf"].decode()
+
+
+def test_an_external_deployer_takes_over_mid_rollout_without_a_change(terraform, tmp_path):
+    """README: re-render with --external-deployer, `terraform state rm` the task sets, and the plan is empty
+    even though the listener's weights are 80/20 at that moment."""
+    module = tmp_path / "svc"
+
+    def write(deployer: bool) -> str:
+        for relative, data in render(build({"name": "svc", "controller": "external", "external_deployer": deployer})).items():
+            path = module / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return (module / "examples" / "complete" / "main.tf").read_text()
+
+    example = module / "examples" / "complete"
+    original = write(False)
+    terraform.init(example)
+    state = None
+    for _, inputs, _ in STEPS[:3]:  # start, canary, shift to 80/20
+        _set_inputs(example, original, inputs)
+        plan = terraform.plan(example, state=state) if state else terraform.plan(example)
+        state = _merged_state(state, plan)
+    assert _weights(plan) == [20, 80]
+
+    write(True)  # tfbg new svc --answers ... --external-deployer --force
+    for path in (module / "main.tf", module / "lb.tf"):
+        assert path.exists()
+    state = {**state, "resources": [r for r in state["resources"] if r["type"] != "aws_ecs_task_set"]}  # state rm
+    terraform.init(example)
+    plan = terraform.plan(example, state=state)
+    assert _changes(plan) == {}
