@@ -11,7 +11,7 @@ import pytest
 
 from generator.answers import build
 from generator.render import render
-from tests.plan.state import state_from_plan
+from tests.generator.applied import changes as _changes, state_after
 
 V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/example:1"
 V2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/example:2"
@@ -49,14 +49,6 @@ def _set_inputs(example: Path, original: str, inputs: dict) -> None:
     (example / "main.tf").write_text(text)
 
 
-def _changes(plan: dict) -> dict[str, list[str]]:
-    return {
-        c["address"][len(MODULE):]: c["change"]["actions"]
-        for c in plan["resource_changes"]
-        if c["mode"] == "managed" and c["change"]["actions"] != ["no-op"]
-    }
-
-
 def _weights(plan: dict) -> dict[str, int]:
     listener = next(c for c in plan["resource_changes"] if c["address"] == MODULE + "aws_lb_listener.production")
     groups = listener["change"]["after"]["default_action"][0]["forward"][0]["target_group"]
@@ -85,7 +77,7 @@ def test_each_rollout_step_plans_what_the_readme_says(terraform, tmp_path):
             change = next(c for c in plan["resource_changes"] if c["address"] == MODULE + "aws_ecs_task_set.primary")
             assert change["change"]["actions"] == ["create", "delete"]  # create_before_destroy: new primary first
             assert change["change"]["after"]["task_definition"] == V2
-        state = _merged_state(state, plan)
+        state = state_after(state, plan, _fill_forward_arns)
     assert weights == {"0 start": [0, 100], "2 shift": [20, 80], "4 shift back": [0, 100]}
 
 
@@ -100,23 +92,6 @@ def _fill_forward_arns(state: dict) -> None:
             ordered = sorted(groups, key=lambda g: g["weight"])
             if ordered[0]["arn"] is None:
                 ordered[0]["arn"], ordered[1]["arn"] = arns["canary"], arns["primary"]
-
-
-def _merged_state(previous: dict | None, plan: dict) -> dict:
-    """The state after applying `plan`: what it creates or updates, plus what it leaves alone."""
-    applied = state_from_plan(plan)
-    _fill_forward_arns(applied)
-    for resource in applied["resources"]:
-        for instance in resource["instances"]:
-            if "tags_all" in instance["attributes"] and instance["attributes"]["tags_all"] is None:
-                instance["attributes"]["tags_all"] = {}  # what an apply stores without provider default_tags
-    if previous is None:
-        return applied
-    deleted = {c["address"] for c in plan["resource_changes"] if c["change"]["actions"] == ["delete"]}
-    touched = {(r["type"], r["name"]) for r in applied["resources"]}
-    kept = [r for r in previous["resources"] if (r["type"], r["name"]) not in touched]
-    kept = [r for r in kept if not any(a.endswith(f"{r['type']}.{r['name']}") or f"{r['type']}.{r['name']}[" in a for a in deleted)]
-    return {**applied, "serial": previous["serial"] + 1, "resources": applied["resources"] + kept}
 
 
 @pytest.mark.parametrize("deployer", [False, True])
@@ -147,7 +122,7 @@ def test_an_external_deployer_takes_over_mid_rollout_without_a_change(terraform,
     for _, inputs, _ in STEPS[:3]:  # start, canary, shift to 80/20
         _set_inputs(example, original, inputs)
         plan = terraform.plan(example, state=state) if state else terraform.plan(example)
-        state = _merged_state(state, plan)
+        state = state_after(state, plan, _fill_forward_arns)
     assert _weights(plan) == [20, 80]
 
     write(True)  # tfbg new svc --answers ... --external-deployer --force
