@@ -94,6 +94,18 @@ def test_cli_writes_the_files_into_a_new_directory(tmp_path):
         < titles.index("Plan and lint")
     assert checklist.count("Source: ") == len(steps)
     assert "moved {\n  from = aws_ecs_service.orders\n  to   = module.orders.aws_ecs_service.this\n}" in (out / "moved.tf").read_text()
+    # moved.tf parses as HCL (Terraform 1.0, the harness, predates moved blocks); the script is valid sh
+    import subprocess
+
+    import hcl2
+
+    blocks = hcl2.loads((out / "moved.tf").read_text())["moved"]
+    assert [(b["from"], b["to"]) for b in blocks] == [
+        ("${aws_ecs_service.orders}", "${module.orders.aws_ecs_service.this}"),
+        ("${aws_lb_target_group.two}", "${module.orders.aws_lb_target_group.blue}"),
+        ("${aws_lb_target_group.one}", "${module.orders.aws_lb_target_group.green}"),
+    ]
+    subprocess.run(["sh", "-n", str(out / "state-commands.sh")], check=True)
     # the new answers file replays with tfbg new as the checklist says
     module = tmp_path / "modules" / "orders"
     result = CliRunner().invoke(app, ["new", "orders", "--answers", str(out / "answers.json"), "--out", str(module)])
