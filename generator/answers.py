@@ -39,6 +39,8 @@ CONTROLLERS = ("ecs", "codedeploy", "external")
 APPSPEC_HOOKS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
 
 MAX_BAKE_MINUTES = 1440
+# CodeDeploy: terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes (provider schema).
+MAX_TERMINATION_WAIT_MINUTES = 2880
 # Target group names allow at most 32 characters (letters, digits, hyphens; no leading/trailing hyphen).
 # The module names its target groups "<name>-blue" and "<name>-green", so NAME keeps 6 for the suffix.
 MAX_NAME_LENGTH = 32 - len("-green")
@@ -119,6 +121,13 @@ def _tenths(value: float, low: str, high: str) -> float:
 def _minutes(value: int) -> int:
     if not 0 <= value <= MAX_BAKE_MINUTES:
         raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes, got {value}")
+    return value
+
+
+def _bake_minutes(value: int) -> int:
+    if not 0 <= value <= MAX_TERMINATION_WAIT_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes (with --controller codedeploy, the "
+                         f"termination wait: up to {MAX_TERMINATION_WAIT_MINUTES}), got {value}")
     return value
 
 
@@ -221,7 +230,9 @@ def _strategy(value: str) -> str:
 FIELDS: dict[str, _Field] = {
     "name": _Field(str, _name),
     "strategy": _Field(str, _strategy),
-    "bake_time_in_minutes": _Field(int, _minutes),
+    # ECS bakes at most 1440 minutes; CodeDeploy's termination wait (the same answer) goes to 2880. The
+    # ECS limit is checked with the controller (_check_combination).
+    "bake_time_in_minutes": _Field(int, _bake_minutes),
     "step_percent": _Field(float, lambda v: _tenths(v, "3.0", "100.0")),
     "step_bake_time_in_minutes": _Field(int, _minutes),
     "canary_percent": _Field(float, lambda v: _tenths(v, "0.1", "100.0")),
@@ -301,6 +312,11 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | No
     if answers.external_deployer and answers.controller != "external":
         raise UserError(f"{labels.get('external_deployer', 'answer external_deployer')}: an external deployer drives task sets: "
                         "use it with --controller external")
+    if answers.controller != "codedeploy":
+        try:
+            _minutes(answers.bake_time_in_minutes)
+        except ValueError as error:
+            raise UserError(f"{labels.get('bake_time_in_minutes', 'answer bake_time_in_minutes')}: {error}") from None
     if answers.controller != "ecs":
         return check_other_controller(answers, labels)
     foreign = [hook for hook in answers.hooks if hook in APPSPEC_HOOKS]

@@ -220,7 +220,7 @@ def ecs_questions(answers: Answers) -> list[str]:
 # Prompts whose wording depends on the controller.
 CODEDEPLOY_PROMPTS = {
     "strategy": "CodeDeploy traffic shift (all-at-once | linear | canary)",
-    "bake_time_in_minutes": "Termination wait after the last shift, minutes (0-1440)",
+    "bake_time_in_minutes": "Termination wait after the last shift, minutes (0-2880)",
     "step_percent": "Linear: whole percent of traffic per step (3-99)",
     "step_bake_time_in_minutes": "Linear: minutes between steps (1-1440)",
     "canary_percent": "Canary: whole percent of traffic for the canary (1-99)",

@@ -52,6 +52,11 @@ def test_codedeploy_from_options(workdir):
     assert "AfterAllowTestTraffic" in (workdir / "svc" / "appspec.yaml").read_text()
 
 
+def test_the_termination_wait_may_exceed_the_ecs_bake_time(workdir):
+    assert run("svc", "--controller", "codedeploy", "--bake-time", "2880", "--no-input").exit_code == 0
+    assert "default     = 2880" in (workdir / "svc" / "variables.tf").read_text()
+
+
 def test_all_at_once_is_the_codedeploy_name_of_blue_green(workdir):
     result = run("svc", "--controller", "codedeploy", "--strategy", "all-at-once", "--load-balancer", "nlb", "--no-input")
     assert result.exit_code == 0, result.stderr
@@ -106,6 +111,8 @@ BAD = [
     (["svc", "--controller", "external", "--strategy", "linear"], "--strategy: the EXTERNAL kind renders a canary rollout"),
     (["svc", "--external-deployer"], "--external-deployer: an external deployer drives task sets"),
     (["a" * 25, "--controller", "external"], "the EXTERNAL kind allows 24"),
+    (["svc", "--bake-time", "2000"], "--bake-time: must be between 0 and 1440 minutes, got 2000"),
+    (["svc", "--controller", "codedeploy", "--bake-time", "2881"], "termination wait: up to 2880"),
 ]
 
 
