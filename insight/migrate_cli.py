@@ -35,7 +35,7 @@ def migrate(
         if not found:
             raise UserError(f"{source}: no aws_ecs_service with deployment_controller CODE_DEPLOY in this configuration"
                             + _orphan_groups(model))
-        write_module(target, files_for(found, str(source), appspecs), force=False)
+        write_module(target, files_for(found, str(source), appspecs, str(target)), force=False)
     except (UserError, InputError) as error:
         fail(str(error))
     names = ", ".join(m.service.address for m in found)

@@ -16,7 +16,8 @@ TF_MOVED = "Terraform docs, language/modules/develop/refactoring (moved blocks, 
 INFRA_ROLE = "ECS Developer Guide, AmazonECSInfrastructureRolePolicyForLoadBalancers.md"
 
 
-def files_for(migrations: list[Migration], source: str, appspecs: list[Path]) -> dict[str, bytes]:
+def files_for(migrations: list[Migration], source: str, appspecs: list[Path], out: str = ".") -> dict[str, bytes]:
+    """The files, keyed by their path in the output directory `out` (named in the checklist's commands)."""
     files: dict[str, bytes] = {}
     single = len(migrations) == 1
     for m in migrations:
@@ -25,7 +26,7 @@ def files_for(migrations: list[Migration], source: str, appspecs: list[Path]) ->
         files[answers_path] = (json.dumps(m.answers, indent=2) + "\n").encode()
         files[f"{prefix}moved.tf"] = moved_blocks(m).encode()
         files[f"{prefix}state-commands.sh"] = state_commands(m).encode()
-        files[f"{prefix}CHECKLIST.md"] = checklist(m, source, appspecs, answers_path).encode()
+        files[f"{prefix}CHECKLIST.md"] = checklist(m, source, appspecs, f"{out.rstrip('/')}/{answers_path}").encode()
     return files
 
 

@@ -148,3 +148,17 @@ def test_a_plan_of_the_configuration_gives_the_same_answers(terraform, tmp_path)
     from_directory = migrate("nlb_all_at_once")
     assert from_plan.answers == from_directory.answers
     assert from_plan.moves == from_directory.moves
+
+
+def test_several_services_get_a_directory_each(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    for fixture in ("alb_custom_linear", "nlb_all_at_once"):
+        (source / f"{fixture}.tf").write_text((FIXTURES / fixture / "main.tf").read_text())
+    out = tmp_path / "out"
+    result = run(str(source), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        f"{name}/{file}" for name in ("ledger", "orders") for file in ("CHECKLIST.md", "answers.json", "moved.tf", "state-commands.sh")
+    ]
+    assert f"tfbg new ledger --answers {out}/ledger/answers.json" in (out / "ledger" / "CHECKLIST.md").read_text()
