@@ -313,7 +313,29 @@ def _routes(model: Model, m: Migration) -> None:
         production_tg = next((t for t in targets if isinstance(t, Resource)), None)
     _route(m, "production", listener, prod, nlb)
     _route(m, "test", test_listener, test, nlb)
+    if not nlb:
+        _rule_priority(model, m, [r for r in (listener, test_listener) if isinstance(r, Resource)])
     _target_groups(model, m, groups, production_tg)
+
+
+def _rule_priority(model: Model, m: Migration, listeners: list[Resource]) -> None:
+    """The module adds its rules (all paths by default) to your listeners: put them after the rules already
+    there, so those keep matching first."""
+    taken: list[int] = []
+    for rule in model.by_type("aws_lb_listener_rule", "aws_alb_listener_rule"):
+        if resolve_resource(model, rule.get("listener_arn")) in listeners:
+            priority = to_number(rule.get("priority"))
+            if priority is None:
+                m.notes.append(f"{rule.address} is on a listener the module adds its rules to, with priority "
+                               f"{_describe(rule.get('priority'))}: choose listener_rule_priority so they do not collide")
+            else:
+                taken.append(int(priority))
+    if taken:
+        priority = max(max(taken) + 1, 2)
+        m.answers["listener_rule_priority"] = priority
+        m.notes.append(f"the listeners already have rules with priorities {', '.join(str(p) for p in sorted(set(taken)))}: "
+                       f"the module's rules take {priority}, after them (its production rule matches every path "
+                       "unless you set path_patterns/host_headers)")
 
 
 def _route(m: Migration, role: str, listener: Any, values: Any, nlb: bool) -> None:

@@ -43,7 +43,7 @@ def test_alb_custom_linear_with_hooks_and_alarms():
         "name": "orders", "strategy": "linear", "circuit_breaker": True, "launch_type": "FARGATE", "desired_count": 4,
         "container_name": "api", "container_port": 8080, "step_percent": 3.0, "step_bake_time_in_minutes": 4,
         "bake_time_in_minutes": 1440, "alarm_rollback": True, "test_traffic": "listener", "load_balancer": "alb",
-        "hooks": ["POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"],
+        "hooks": ["POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"], "listener_rule_priority": 121,
     }
     # The listener's target group serves production: it becomes blue.
     assert m.moves == [("aws_ecs_service.orders", "module.orders.aws_ecs_service.this"),
