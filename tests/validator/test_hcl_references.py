@@ -88,3 +88,19 @@ def test_scoped_names_and_unknown_values_are_not_errors(tmp_path):
 def test_a_module_with_json_configuration_has_its_references_left_alone(tmp_path):
     found = _diagnostics(tmp_path, 'output "x" {\n  value = aws_lb.declared_in_json.arn\n}\n', main__tf__json="{}")
     assert not any("undeclared" in f for f in found), found
+
+
+def test_a_bare_name_is_an_invalid_reference_but_provisioner_keywords_are_not(tmp_path):
+    found = _diagnostics(
+        tmp_path,
+        'resource "aws_ecs_service" "app" {\n'
+        "  name        = \"app\"\n"
+        "  launch_type = fargate\n"
+        '  provisioner "local-exec" {\n'
+        "    when       = destroy\n"
+        "    on_failure = continue\n"
+        '    command    = "true"\n'
+        "  }\n"
+        "}\n",
+    )
+    assert len(found) == 1 and found[0].startswith('3: Invalid reference: "fargate" is not a name in scope'), found

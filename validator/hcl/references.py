@@ -32,6 +32,8 @@ _TRAVERSALS = frozenset({"get_attr_expr_term", "index_expr_term", "attr_splat_ex
 # addresses) or that Terraform reads in ways this check does not model.
 _SKIPPED_TOP_BLOCKS = frozenset({"variable", "terraform", "check", "moved", "import", "removed"})
 _NOISE = "new_line_or_comment"
+# Keywords that stand bare in their own arguments (provisioner `when = destroy`, `on_failure = continue`).
+_BARE_ALLOWED = frozenset({"destroy", "create", "continue", "fail"})
 _SKIPPED_ARGUMENTS = frozenset({"provider", "providers"})
 
 
@@ -121,6 +123,10 @@ def _check_expression(node, declared: _Declared, bound: frozenset[str], *, is_ba
         problem = _reference_problem(_chain(node), declared, bound)
         if problem:
             yield problem, node.meta.line
+    if kind == "expr_term" and not is_base:
+        name = _bare_identifier(node)
+        if name is not None and name not in bound and name not in _BARE_ALLOWED:
+            yield _bare_problem(name), node.meta.line
     if kind == "object_elem_key":
         # `{ name = ... }`: a bare identifier key is a name, not a reference.
         if _bare_identifier(node.children[0]) is not None:
@@ -165,6 +171,16 @@ def _chain(node) -> tuple[str | None, list[str], bool]:
                 return root, [*attributes, str(names[0].children[0])], True
         return root, attributes, False
     return None, [], False
+
+
+def _bare_problem(name: str) -> str:
+    """Terraform's words for a name that is neither bound nor followed by an attribute."""
+    if name in ("var", "local", "module", "data"):
+        return f'Invalid reference: the "{name}" object cannot be accessed directly; name one of its attributes ({name}.<name>)'
+    return (
+        f'Invalid reference: "{name}" is not a name in scope; a reference to a resource type must be followed by at '
+        f"least one attribute access, specifying the resource name (a string needs quotes: \"{name}\")"
+    )
 
 
 def _reference_problem(chain: tuple[str | None, list[str], bool], declared: _Declared, bound: frozenset[str]) -> str | None:
