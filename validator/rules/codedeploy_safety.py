@@ -116,6 +116,8 @@ class ForceNewDeploymentOnCodeDeploy(Rule):
         if isinstance(controller, str) and controller != "CODE_DEPLOY":
             return
         path = "force_new_deployment"
+        if forced is None and not isinstance(controller, str):
+            return  # two unknowns: nothing says this is a CODE_DEPLOY service that forces deployments
         if forced is None or not isinstance(controller, str):
             unknown = resource.get(path) if forced is None else controller
             yield self.unproven(

@@ -142,12 +142,15 @@ class PlacementOnFargate(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        placed = [
-            attribute
-            for attribute in ("ordered_placement_strategy", "placement_constraints")
-            if not is_absent(resource.get(attribute))
-        ]
-        if not placed:
+        placed: list[str] = []
+        unknown: list[Any] = []
+        for attribute in ("ordered_placement_strategy", "placement_constraints"):
+            value = resource.get(attribute)
+            if isinstance(value, (Ref, Unknown)):
+                unknown.append(value)
+            elif not is_absent(value):
+                placed.append(attribute)
+        if not placed and not unknown:
             return
         controller = controller_of(resource)
         if controller == "EXTERNAL":
@@ -155,16 +158,27 @@ class PlacementOnFargate(Rule):
         fargate, evidence, by_launch_type = fargate_evidence(resource)
         if fargate is False:
             return
-        path = f"{placed[0]}.0"
-        what = " and ".join(placed)
+        # "Could not prove" only one unknown away from a finding: placement known and the capacity
+        # unknown, or Fargate known and the placement blocks unknown (dynamic blocks on module inputs).
         if fargate is None:
+            if placed:
+                yield self.unproven(
+                    resource,
+                    f"{resource.address} sets {' and '.join(placed)}, so it must not run on Fargate ({evidence} of "
+                    f"{resource.address} is not known statically)",
+                    path=f"{placed[0]}.0",
+                )
+            return
+        if not placed:
             yield self.unproven(
                 resource,
-                f"{resource.address} sets {what}; the service must not run on Fargate ({evidence} of "
-                f"{resource.address} is not known statically)",
-                path=path,
+                f"{resource.address} runs on Fargate, so it must set no task placement ({unknown[0]} is not known "
+                f"statically)",
+                path=evidence,
             )
             return
+        path = f"{placed[0]}.0"
+        what = " and ".join(placed)
         how = 'launch_type = "FARGATE"' if by_launch_type else "a FARGATE capacity provider"
         yield self.finding(
             resource,
