@@ -104,3 +104,20 @@ def test_a_bare_name_is_an_invalid_reference_but_provisioner_keywords_are_not(tm
         "}\n",
     )
     assert len(found) == 1 and found[0].startswith('3: Invalid reference: "fargate" is not a name in scope'), found
+
+
+def test_the_same_lines_as_terraform_validate(tmp_path, terraform):
+    """Real Terraform 1.0.3 on the same file: one tfbg error per `terraform validate` error, same lines."""
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  names = list("a", "b")\n  tags  = map("k", "v")\n  ok    = [for n in ["a"] : upper(n)]\n}\n'
+        'output "lb" {\n  value = aws_lb.nowhere.arn\n}\n'
+        'output "v" {\n  value = var.missing\n}\n'
+        'output "bare" {\n  value = fargate\n}\n'
+    )
+    import re
+
+    result = terraform.run(tmp_path, "validate", "-no-color", check=False)
+    assert result.returncode != 0
+    expected = sorted(int(n) for n in re.findall(r"on main\.tf line (\d+)", result.stderr + result.stdout))
+    found = sorted(d.location.line for d in load_directory(str(tmp_path)).diagnostics if d.severity == "error")
+    assert found == expected == [2, 3, 7, 10, 13]

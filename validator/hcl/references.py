@@ -43,7 +43,8 @@ class _Declared:
         self.locals = set(config.locals)
         self.modules = set(config.modules)
         self.resources = set(config.resources)  # (mode, type, name)
-        self.directory = config.directory or "."
+        directory = config.directory or "."
+        self.directory = directory if directory.endswith("/") else directory + "/"
 
 
 def check_module(config, roots: list[Block]) -> list[Diagnostic]:
@@ -188,7 +189,7 @@ def _reference_problem(chain: tuple[str | None, list[str], bool], declared: _Dec
     if root is None or root in bound or root in _BUILT_IN_ROOTS or not attributes:
         return None
     first = attributes[0]
-    where = declared.directory
+    where = f"any .tf file of {declared.directory}"
     if root == "var":
         if first not in declared.variables:
             return (
