@@ -1,11 +1,12 @@
-"""Group E, ids TFBG514-TFBG518: CodeDeploy blue/green settings that fail a deployment or leave it
+"""Group E, ids TFBG514-TFBG519: CodeDeploy blue/green settings that fail a deployment or leave it
 without the rollback the configuration promises.
 
 - TFBG514 DEPLOYMENT_STOP_ON_ALARM without an enabled alarm_configuration;
 - TFBG515 an ECS deployment group without auto_rollback_configuration;
 - TFBG516 force_new_deployment = true on a CODE_DEPLOY service;
 - TFBG517 a CODE_DEPLOY service that no deployment group of the configuration deploys;
-- TFBG518 minimum_healthy_hosts on an ECS deployment configuration.
+- TFBG518 minimum_healthy_hosts on an ECS deployment configuration;
+- TFBG519 an ECS deployment group naming a service whose controller is not CODE_DEPLOY.
 """
 
 from __future__ import annotations
@@ -226,10 +227,45 @@ class MinimumHealthyHostsOnEcs(Rule):
         )
 
 
+class GroupServiceNotCodeDeploy(_GroupRule):
+    id = "TFBG519"
+    severity = Severity.WARNING
+    summary = "ECS deployment group names a service whose deployment controller is not CODE_DEPLOY"
+    source = (
+        "ECS DG deployment-type-bluegreen.html (CodeDeploy blue/green is the CODE_DEPLOY deployment controller); "
+        "ECS API CreateTaskSet (task sets, which CodeDeploy creates, exist only under the CODE_DEPLOY and "
+        "EXTERNAL controllers) [inferred]"
+    )
+
+    def check_group(self, group: Resource, model: Model) -> Iterator[Finding]:
+        service = group_service(group, model)
+        if not isinstance(service, Resource):
+            return  # a service of another configuration, or one named by an unknown value
+        controller = controller_of(service)
+        path = "ecs_service.0.service_name"
+        if isinstance(controller, (Ref, Unknown)):
+            yield self.unproven(group, f"{service.address}, deployed by {group.address}, uses the CODE_DEPLOY controller ({controller} is not known statically)", path=path)
+            return
+        if controller == "CODE_DEPLOY":
+            return
+        yield self.finding(
+            group,
+            f"{group.address} deploys {service.address}, whose deployment controller is {controller}: CodeDeploy "
+            f"deploys an ECS service by creating task sets, which ECS allows only for services with the "
+            f"CODE_DEPLOY controller, so its deployments fail; set deployment_controller {{ type = \"CODE_DEPLOY\" }} "
+            f"on the service (a new service: ECS cannot switch a service to CODE_DEPLOY), or drop the deployment group "
+            f"and use the ECS controller's own blue/green strategy",
+            path=path,
+            fix='deployment_controller {\n  type = "CODE_DEPLOY"\n}',
+            related=[service.address],
+        )
+
+
 RULES: list[Rule] = [
     StopOnAlarmWithoutAlarms(),
     NoAutoRollback(),
     ForceNewDeploymentOnCodeDeploy(),
     CodeDeployServiceWithoutGroup(),
     MinimumHealthyHostsOnEcs(),
+    GroupServiceNotCodeDeploy(),
 ]
