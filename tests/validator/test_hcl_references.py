@@ -121,3 +121,11 @@ def test_the_same_lines_as_terraform_validate(tmp_path, terraform):
     expected = sorted(int(n) for n in re.findall(r"on main\.tf line (\d+)", result.stderr + result.stdout))
     found = sorted(d.location.line for d in load_directory(str(tmp_path)).diagnostics if d.severity == "error")
     assert found == expected == [2, 3, 7, 10, 13]
+
+
+def test_removed_functions_are_left_alone_where_required_version_stops_before_0_15(tmp_path):
+    found = _diagnostics(
+        tmp_path,
+        'terraform {\n  required_version = ">= 0.12, < 0.14"\n}\nlocals {\n  a = list("x")\n}\n',
+    )
+    assert found == []

@@ -52,6 +52,7 @@ def check_module(config, roots: list[Block]) -> list[Diagnostic]:
     `config` (a ModuleConfig). A module with *.tf.json files declares things tfbg does not read: its
     references are not checked (its removed functions still are)."""
     has_json = _has_json(config.directory)
+    removed_apply = _admits_terraform_015(config)
     declared = _Declared(config)
     found: list[Diagnostic] = []
     seen: set[tuple] = set()
@@ -63,11 +64,41 @@ def check_module(config, roots: list[Block]) -> list[Diagnostic]:
                 message, line = problem
                 if has_json and not message.startswith("Call to function"):
                     continue
+                if not removed_apply and message.startswith("Call to function"):
+                    continue
                 key = (block.file, line, message)
                 if key not in seen:
                     seen.add(key)
                     found.append(Diagnostic(message, Location(block.file, line)))
     return found
+
+
+def _admits_terraform_015(config) -> bool:
+    """Does the module's `required_version` admit Terraform 0.15 or later, which removed list() and
+    map()? (0.12-0.14 still ran them, with a deprecation warning.) True when it says nothing."""
+    from validator.hcl.evaluate import Evaluator
+    from validator.version_constraints import ConstraintError, lowest_admitted
+
+    for block in config.terraform:
+        attribute = block.attributes.get("required_version")
+        if attribute is None:
+            continue
+        value = Evaluator(_NoReferences(), block.source).attribute(attribute)
+        if not isinstance(value, str):
+            continue
+        try:
+            if lowest_admitted([value, ">= 0.15.0"]) is None:
+                return False
+        except ConstraintError:
+            continue
+    return True
+
+
+class _NoReferences:
+    def reference(self, root: str, steps: list, text: str):
+        from validator.model import Unknown
+
+        return Unknown(text)
 
 
 def _has_json(directory: str) -> bool:
