@@ -129,3 +129,8 @@ def test_removed_functions_are_left_alone_where_required_version_stops_before_0_
         'terraform {\n  required_version = ">= 0.12, < 0.14"\n}\nlocals {\n  a = list("x")\n}\n',
     )
     assert found == []
+
+
+def test_a_directory_that_declares_nothing_is_a_template_not_a_module(tmp_path):
+    found = _diagnostics(tmp_path, 'provider "aws" {\n  region = region\n}\n')
+    assert found == []

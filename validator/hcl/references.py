@@ -49,9 +49,12 @@ class _Declared:
 
 def check_module(config, roots: list[Block]) -> list[Diagnostic]:
     """Diagnostics for the parsed files (`roots`) of one module directory, whose declarations are in
-    `config` (a ModuleConfig). A module with *.tf.json files declares things tfbg does not read: its
-    references are not checked (its removed functions still are)."""
-    has_json = _has_json(config.directory)
+    `config` (a ModuleConfig)."""
+    # References are left alone where tfbg cannot see every declaration (*.tf.json), and in a
+    # directory that declares nothing: not a module anyone runs, but a template read by
+    # templatefile() or a fragment (a provider block with `region = region`).
+    declares_nothing = not (config.resources or config.modules or config.variables or config.outputs or config.locals)
+    skip_references = _has_json(config.directory) or declares_nothing
     removed_apply = _admits_terraform_015(config)
     declared = _Declared(config)
     found: list[Diagnostic] = []
@@ -62,7 +65,7 @@ def check_module(config, roots: list[Block]) -> list[Diagnostic]:
                 continue
             for problem in _check_block(block, declared, frozenset(), top=True):
                 message, line = problem
-                if has_json and not message.startswith("Call to function"):
+                if skip_references and not message.startswith("Call to function"):
                     continue
                 if not removed_apply and message.startswith("Call to function"):
                     continue
