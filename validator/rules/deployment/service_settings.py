@@ -46,7 +46,7 @@ class TaskDefinitionNotARevision(Rule):
         if is_absent(value):
             return
         path = "task_definition"
-        problem = self._problem(value)
+        problem = self._problem(value, model)
         if problem is None:
             return
         severity, text = problem
@@ -62,13 +62,15 @@ class TaskDefinitionNotARevision(Rule):
             fix=self.FIX,
         )
 
-    def _problem(self, value: Any) -> tuple[Severity, str] | None:
+    def _problem(self, value: Any, model: Model) -> tuple[Severity, str] | None:
         if isinstance(value, JsonDocument):
             return Severity.ERROR, f"is a JSON document ({_shown(value.why)})"
         if isinstance(value, Ref):
             if not value.exact:
                 return None  # a plan names what an expression refers to, not which attribute
             kind = type_of_address(value.address)
+            if kind == "template_file" and value.attribute == "rendered":
+                return self._rendered(value, model)
             if kind != "aws_ecs_task_definition":
                 return None
             if value.attribute == "":
@@ -96,6 +98,18 @@ class TaskDefinitionNotARevision(Rule):
         if text.startswith(("{", "[")):
             return Severity.ERROR, f"is a JSON document ({_shown(text)})"
         return Severity.ERROR, f'is "{_shown(value)}", neither a task definition ARN nor family[:revision]'
+
+
+    @staticmethod
+    def _rendered(value: Ref, model: Model) -> tuple[Severity, str] | None:
+        """`data.template_file.x.rendered` (hashicorp/template): JSON when its template is JSON."""
+        source = model.resolve(value)
+        if not isinstance(source, Resource):
+            return None
+        template = source.get("template")
+        if isinstance(template, JsonDocument) or (isinstance(template, str) and template.lstrip().startswith(("{", "["))):
+            return Severity.ERROR, f"is {value}, a template that renders a JSON document"
+        return None
 
 
 # -- Fargate and task placement -------------------------------------------------------------------
