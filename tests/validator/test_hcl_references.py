@@ -134,3 +134,13 @@ def test_removed_functions_are_left_alone_where_required_version_stops_before_0_
 def test_a_directory_that_declares_nothing_is_a_template_not_a_module(tmp_path):
     found = _diagnostics(tmp_path, 'provider "aws" {\n  region = region\n}\n')
     assert found == []
+
+
+def test_names_bound_by_template_directives_are_not_references(tmp_path):
+    found = _diagnostics(
+        tmp_path,
+        'variable "names" {\n  type    = list(string)\n  default = ["a"]\n}\n'
+        'locals {\n  joined = "%{for n in var.names}${n},%{endfor}"\n'
+        '  cond = "%{if length(var.names) > 0}yes%{else}no%{endif}"\n}\n',
+    )
+    assert found == []

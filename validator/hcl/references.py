@@ -120,8 +120,8 @@ def _check_block(block: Block, declared: _Declared, bound: frozenset[str], *, to
         name = _bare_identifier(iterator.expr) if iterator is not None else None
         names = bound | {name or block.labels[0]}
     for attribute in block.attributes.values():
-        if attribute.name in _SKIPPED_ARGUMENTS and block.type in ("resource", "data", "module"):
-            continue
+        if attribute.name in _SKIPPED_ARGUMENTS:
+            continue  # provider configuration addresses (aws.west), in any block that takes them
         if block.type == "dynamic" and attribute.name == "iterator":
             continue
         # A dynamic block's for_each is evaluated outside its iterator's scope.
@@ -146,6 +146,8 @@ def _check_expression(node, declared: _Declared, bound: frozenset[str], *, is_ba
     kind = node.data
     if kind in ("heredoc_template", "heredoc_template_trim"):
         return  # raw template text: its interpolations are not parsed here
+    if kind == "string" and _has_directive(node):
+        return  # `%{for n in ...}` binds names for the rest of the string: left alone
     if kind in ("for_tuple_expr", "for_object_expr"):
         yield from _check_for(node, declared, bound)
         return
@@ -171,6 +173,15 @@ def _check_expression(node, declared: _Declared, bound: frozenset[str], *, is_ba
         if kind in ("get_attr", "attr_splat", "full_splat") and isinstance(child, Tree) and child.data == "identifier":
             continue
         yield from _check_expression(child, declared, bound, is_base=base or (is_base and kind == "expr_term"))
+
+
+def _has_directive(node: Tree) -> bool:
+    for part in node.children:
+        if isinstance(part, Tree) and part.data == "string_part":
+            inner = part.children[0] if part.children else None
+            if isinstance(inner, Tree) and inner.data.startswith("template_"):
+                return True
+    return False
 
 
 def _check_for(node: Tree, declared: _Declared, bound: frozenset[str]) -> Iterator[tuple[str, int]]:
