@@ -13,6 +13,7 @@ from validator.rules import iam_principals
 from validator.rules import hooks
 from validator.rules import controller
 from validator.rules import codedeploy
+from validator.rules import codedeploy_safety
 from validator.rules import external
 from validator.rules import drift
 from validator.rules import forwarding
@@ -27,6 +28,7 @@ ALL_RULES: list[Rule] = [
     *hooks.RULES,
     *controller.RULES,
     *codedeploy.RULES,
+    *codedeploy_safety.RULES,
     *external.RULES,
     *drift.RULES,
     *forwarding.RULES,
