@@ -28,6 +28,9 @@ class Finding:
     fix: str = ""  # how to fix, shown under the message
     related: tuple[str, ...] = ()  # other resources involved
     url: str = ""
+    # "could not prove" findings: the exact unknown sub-expression and why (Unknown.cause); the
+    # engine reports each cause once. Not part of the output formats' schema.
+    cause: str = ""
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line or 0, self.rule_id, self.address, self.message)

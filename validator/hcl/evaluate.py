@@ -19,7 +19,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from validator.hcl import functions
-from validator.model import JsonDocument, Ref, Unknown, is_known
+from validator.model import JsonDocument, Ref, Unknown, cause_of, is_known
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,12 @@ class Evaluator:
         text = " ".join(text.split())
         return text if len(text) <= _MAX_WHY else text[: _MAX_WHY - 3] + "..."
 
-    def unknown(self, node: Tree | Token) -> Unknown:
-        return Unknown(self.text(node))
+    def unknown(self, node: Tree | Token, *inputs: Any, reason: str = "") -> Unknown:
+        """The expression at `node` is not known: because of one of `inputs` (its cause is kept), or
+        for `reason` (the expression itself is the cause)."""
+        text = self.text(node)
+        cause = cause_of(*inputs) or (f"{text}: {reason}" if reason else "")
+        return Unknown(text, cause=cause)
 
     def for_attribute(self, attribute: Any) -> "Evaluator":
         """This evaluator, or one reading the attribute's own file (attributes merged from overrides)."""
@@ -88,7 +92,7 @@ class Evaluator:
             return self._token(node)
         method = getattr(self, "_" + node.data, None)
         if method is None:
-            return self.unknown(node)
+            return self.unknown(node, reason=f"tfbg does not evaluate this kind of expression ({node.data})")
         return method(node)
 
     def _token(self, token: Token) -> Any:
@@ -101,7 +105,7 @@ class Evaluator:
     def _expr_term(self, node: Tree) -> Any:
         inner = _subtrees(node)
         if len(inner) != 1:
-            return self.unknown(node)
+            return self.unknown(node, reason="tfbg does not evaluate this expression")
         return self.eval(inner[0])
 
     def _int_lit(self, node: Tree) -> Any:
@@ -114,7 +118,7 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _template_string(self, node: Tree) -> Any:
-        return self.unknown(node)
+        return self.unknown(node, reason="tfbg does not evaluate this template")
 
     # -- strings and templates ---------------------------------------------------------------
 
@@ -134,7 +138,7 @@ class Evaluator:
             elif inner.data == "interpolation":
                 parts.append(_Interpolated(self.eval(_subtrees(inner)[0])))
             else:  # %{if}/%{for} directives: not evaluated
-                return self.unknown(node)
+                return self.unknown(node, reason="tfbg does not evaluate template directives (%{...})")
         return self._join(parts, node)
 
     def _join(self, parts: list[Any], node: Tree | Token) -> Any:
@@ -146,7 +150,7 @@ class Evaluator:
             if isinstance(part, _Interpolated):
                 value = part.value
                 if isinstance(value, (Ref, Unknown)) or not is_known(value):
-                    return Unknown(self.text(node))
+                    return self.unknown(node, value)
                 text = functions.to_string(value)
                 if text is None:
                     return Invalid(self.text(node))
@@ -189,7 +193,7 @@ class Evaluator:
                 position = start + 3
                 continue
             if body.startswith("%{", start):
-                return Unknown(self.text(node))
+                return self.unknown(node, reason="tfbg does not evaluate template directives (%{...})")
             end = _matching_brace(body, start + 2)
             if end is None:
                 return Invalid(self.text(node))
@@ -262,7 +266,7 @@ class Evaluator:
             key_node, value_node = _subtrees(elem)
             key = self._object_key(key_node)
             if not isinstance(key, str):
-                return self.unknown(node) if not isinstance(key, Invalid) else key
+                return self.unknown(node, key) if not isinstance(key, Invalid) else key
             result[key] = self.eval(value_node)
         return result
 
@@ -294,7 +298,7 @@ class Evaluator:
             a, b = self.eval(when_true), self.eval(when_false)
             if is_known(a) and a == b:
                 return a
-            return self.unknown(node)
+            return self.unknown(node, test)
         return Invalid(self.text(node))
 
     def _binary_op(self, node: Tree) -> Any:
@@ -304,20 +308,29 @@ class Evaluator:
         left = self.eval(left_node)
         # Short-circuit only on known booleans, as Terraform does not short-circuit at all.
         right = self.eval(right_node)
+        for side in (left, right):
+            if isinstance(side, Invalid):
+                return side  # Terraform stops at the error (and try() moves on)
         if not is_known(left) or not is_known(right):
             if operator == "&&" and (left is False or right is False):
                 return False
             if operator == "||" and (left is True or right is True):
                 return True
-            return self.unknown(node)
+            if operator in ("==", "!=") and not isinstance(left, Invalid) and not isinstance(right, Invalid):
+                same = functions.equal_partial(left, right)
+                if same is not None:
+                    return same if operator == "==" else not same
+            return self.unknown(node, left, right)
         result = functions.binary(operator, left, right)
         return Invalid(self.text(node)) if result is functions.INVALID else result
 
     def _unary_op(self, node: Tree) -> Any:
         operator = str(node.children[0])
         value = self.eval(node.children[1])
+        if isinstance(value, Invalid):
+            return value
         if not is_known(value):
-            return self.unknown(node)
+            return self.unknown(node, value)
         if operator == "!" and isinstance(value, bool):
             return not value
         if operator == "-":
@@ -331,7 +344,7 @@ class Evaluator:
     def _function_call(self, node: Tree) -> Any:
         names = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
         if len(names) != 1:  # provider::ns::fn
-            return self.unknown(node)
+            return self.unknown(node, reason="tfbg does not evaluate provider-defined functions")
         name = str(names[0].children[0])
         arguments_nodes = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
         arg_nodes = _subtrees(arguments_nodes[0]) if arguments_nodes else []
@@ -340,19 +353,22 @@ class Evaluator:
         )
         function = functions.FUNCTIONS.get(name)
         if function is None:
-            return self.unknown(node)
+            return self.unknown(node, reason=functions.UNEVALUATED.get(name, f"tfbg does not evaluate {name}()"))
         if name in functions.LAZY:
             return function(self, arg_nodes, node)
         args = [self.eval(a) for a in arg_nodes]
+        for arg in args:
+            if isinstance(arg, Invalid):
+                return arg  # Terraform stops at the error (and try() moves on)
         if expand:
             last = args.pop() if args else None
             if not isinstance(last, list):
-                return self.unknown(node)
+                return self.unknown(node, last, reason="the expanded argument is not a list")
             args.extend(last)
         try:
             result = function(*args)
         except functions.CannotKnow:
-            return self.unknown(node)
+            return self.unknown(node, *args, reason=f"tfbg does not evaluate {name}() for these arguments")
         except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, OverflowError):
             return Invalid(self.text(node))
         return result
@@ -366,6 +382,8 @@ class Evaluator:
         return names, collection
 
     def _iterate(self, node: Tree):
+        """(rows, bodies): one evaluator per element kept by the `if` filter; rows is an Unknown
+        when the elements (or the filter) are not known."""
         parts = _subtrees(node)
         intro = parts[0]
         condition = parts[-1] if parts[-1].data == "for_cond" else None
@@ -375,10 +393,10 @@ class Evaluator:
             pairs = list(collection.items())
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
+        elif isinstance(collection, Invalid):
+            return collection, bodies
         else:
-            return None, bodies
-        if not is_known([k for k, _ in pairs]):
-            return None, bodies
+            return self.unknown(node, collection, reason="the collection is not a list, set or map"), bodies
         rows = []
         for key, value in pairs:
             bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
@@ -386,7 +404,9 @@ class Evaluator:
             if condition is not None:
                 keep = inner.eval(_subtrees(condition)[0])
                 if not isinstance(keep, bool):
-                    return None, bodies
+                    if isinstance(keep, Invalid):
+                        return keep, bodies
+                    return self.unknown(node, keep, reason="the `if` condition is not a bool"), bodies
                 if not keep:
                     continue
             rows.append(inner)
@@ -394,22 +414,22 @@ class Evaluator:
 
     def _for_tuple_expr(self, node: Tree) -> Any:
         rows, bodies = self._iterate(node)
-        if rows is None:
-            return self.unknown(node)
+        if isinstance(rows, Unknown):
+            return rows
         return [row.eval(bodies[0]) for row in rows]
 
     def _for_object_expr(self, node: Tree) -> Any:
         rows, bodies = self._iterate(node)
-        if rows is None:
-            return self.unknown(node)
+        if isinstance(rows, Unknown):
+            return rows
         grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
         result: dict[str, Any] = {}
         for row in rows:
             key = row.eval(bodies[0])
-            if isinstance(key, (int, float)) and not isinstance(key, bool):
+            if isinstance(key, (int, float, bool)):
                 key = functions.to_string(key)
             if not isinstance(key, str):
-                return self.unknown(node)
+                return key if isinstance(key, Invalid) else self.unknown(node, key, reason="a key is not a string")
             value = row.eval(bodies[1])
             if grouping:
                 result.setdefault(key, []).append(value)
@@ -478,7 +498,7 @@ class Evaluator:
             return apply_steps(self.names[root], steps, text)
         for _, key in steps:
             if isinstance(key, (Ref, Unknown)):
-                return Unknown(text)
+                return key if isinstance(key, Invalid) else Unknown(text, cause=cause_of(key))
         return self.scope.reference(root, steps, text)
 
 
@@ -517,7 +537,8 @@ def _fill_holes(value: Any, holes: list[_Interpolated]) -> Any:
         if isinstance(hole, (Ref, Unknown)) and not isinstance(hole, Invalid):
             return hole
     written = _HOLE.sub(lambda m: "${" + holes[int(m.group(1))].text + "}", value)
-    return Unknown(json.dumps(written, ensure_ascii=False))
+    inside = [holes[int(m.group(1))].value for m in _HOLE.finditer(value)]
+    return Unknown(json.dumps(written, ensure_ascii=False), cause=cause_of(*inside))
 
 
 _TEMPLATE_START = re.compile(r"\$\$?\{|%%?\{")
@@ -553,12 +574,12 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
     for position, (kind, key) in enumerate(steps):
         if isinstance(value, Ref):
             if kind == "splat" or not isinstance(key, (str, int)) or isinstance(key, bool):
-                return Unknown(text)
+                return Unknown(text, cause=cause_of(key, value))
             attribute = f"{value.attribute}.{key}" if value.attribute else str(key)
             value = Ref(value.address, attribute)
             continue
         if isinstance(value, Unknown):
-            return value if isinstance(value, Invalid) else Unknown(text)
+            return value if isinstance(value, Invalid) else Unknown(text, cause=cause_of(value))
         if kind == "splat":
             rest = steps[position + 1 :]
             if value is None:
@@ -566,7 +587,7 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
             items = value if isinstance(value, list) else [value]
             return [apply_steps(item, rest, text) for item in items]
         if isinstance(key, (Ref, Unknown)):
-            return Unknown(text)
+            return key if isinstance(key, Invalid) else Unknown(text, cause=cause_of(key))
         if isinstance(value, dict):
             name = functions.to_string(key) if not isinstance(key, str) else key
             if name not in value:
@@ -580,3 +601,4 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
         else:
             return Invalid(text)
     return value
+
