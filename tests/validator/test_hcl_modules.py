@@ -810,3 +810,33 @@ def test_could_not_prove_is_reported_once_per_cause_not_once_per_rule(tmp_path):
     blocked = finding.message.split("leaves unproven: ", 1)[1]
     assert blocked.count("aws_ecs_service.this") >= 2
     assert all(f.cause != cause for f in unproven if f is not finding)
+
+
+def test_the_debug_dump_shows_values_references_and_each_cause_once(tmp_path):
+    from validator.hcl.dump import dump
+
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                variable "image" {}
+                resource "aws_lb_target_group" "tg" {
+                  name = "tg"
+                }
+                resource "aws_ecs_service" "svc" {
+                  name = "svc-${var.image}"
+                  load_balancer {
+                    target_group_arn = aws_lb_target_group.tg.arn
+                  }
+                  tags = { image = var.image }
+                }
+            """
+        },
+    )
+    text = dump(root, ["aws_ecs_service"])
+    assert "== aws_ecs_service.svc" in text and "aws_lb_target_group.tg" not in text.split("-- ")[0].replace(
+        "<ref aws_lb_target_group.tg.arn>", ""
+    )
+    assert '"target_group_arn": "<ref aws_lb_target_group.tg.arn>"' in text
+    cause = "var.image: a root module variable without default, set by no --var, --var-file or tfvars file"
+    assert f"   2  {cause}\n      e.g. aws_ecs_service.svc.name" in text
