@@ -96,7 +96,9 @@ def cause_of(*values: Any) -> str:
 
 def unknown_cause(value: Any) -> str:
     """The recorded cause of the first Unknown inside a value ("" when none has one): what a
-    "could not prove" finding about this value is really waiting for."""
+    "could not prove" finding about this value is really waiting for. A reference a plan inferred
+    (`exact=False`: the value is computed from it somehow) counts as an unknown caused by it; an
+    exact reference is a value rules follow, not a cause."""
     return _first_cause([value], recorded_only=True)
 
 
@@ -107,7 +109,7 @@ def _first_cause(values: Iterable[Any], recorded_only: bool) -> str:
         elif isinstance(value, Unknown):
             cause = value.cause or ("" if recorded_only else value.why)
         elif isinstance(value, Ref):
-            cause = "" if recorded_only else reference_cause(value)
+            cause = "" if recorded_only and value.exact else reference_cause(value)
         elif isinstance(value, dict):
             cause = _first_cause(value.values(), recorded_only)
         elif isinstance(value, list):

@@ -840,3 +840,35 @@ def test_the_debug_dump_shows_values_references_and_each_cause_once(tmp_path):
     assert '"target_group_arn": "<ref aws_lb_target_group.tg.arn>"' in text
     cause = "var.image: a root module variable without default, set by no --var, --var-file or tfvars file"
     assert f"   2  {cause}\n      e.g. aws_ecs_service.svc.name" in text
+
+
+def test_a_role_the_module_does_not_create_falls_back_to_the_one_given(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                variable "create_role" {
+                  type    = bool
+                  default = false
+                }
+                variable "role_arn" {
+                  type    = string
+                  default = "arn:aws:iam::123456789012:role/given"
+                }
+                resource "aws_iam_role" "infra" {
+                  count = var.create_role ? 1 : 0
+                  name  = "infra"
+                }
+                resource "aws_ecs_service" "this" {
+                  name = "svc"
+                  load_balancer {
+                    advanced_configuration {
+                      role_arn = try(aws_iam_role.infra[0].arn, var.role_arn)
+                    }
+                  }
+                }
+            """
+        },
+    )
+    service = load_directory(root).get("aws_ecs_service.this")
+    assert service.get("load_balancer.0.advanced_configuration.0.role_arn") == "arn:aws:iam::123456789012:role/given"
