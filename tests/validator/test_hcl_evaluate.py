@@ -180,8 +180,31 @@ def test_heredoc_template_in_an_expression_context():
     assert Evaluator(Variables(), root.source).eval(root.attributes["x"].expr) == "name=svc\nport=80\n"
 
 
-def test_template_directives_are_not_evaluated():
-    assert isinstance(evaluate('"%{ if var.enabled }on%{ endif }"'), Unknown)
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ('"%{ if var.enabled }on%{ else }off%{ endif }"', "on"),
+        ('"%{ if !var.enabled }on%{ endif }-${var.name}"', "-svc"),
+        ('"%{ for p in var.ports }${p},%{ endfor }"', "80,443,"),
+        ('"%{ for k, v in var.tags }${k}=${v} %{ endfor ~}"', "env=prod team=core "),
+        ('"a\\n%{ if true }\\"b\\"%{ endif }"', 'a\n"b"'),
+        ('"$${x} %%{y}"', "${x} %{y}"),
+    ],
+)
+def test_template_directives_are_evaluated(expression, value):
+    assert evaluate(expression) == value
+
+
+def test_template_directives_with_strip_markers_in_a_heredoc():
+    # `~}` strips the whitespace after the marker, `%{~` the whitespace before it
+    assert heredoc("[\n%{ for p in var.ports ~}\n  ${p},\n%{ endfor ~}\n]") == "[\n80,\n443,\n]\n"
+    assert heredoc("%{ for p in var.ports ~}\n${p}\n%{~ endfor }") == "80443\n"
+
+
+def test_a_directive_on_an_unknown_value_is_unknown_with_its_cause():
+    value = evaluate('"%{ if var.unknown }on%{ endif }"')
+    assert isinstance(value, Unknown) and value.cause == "var.unknown has no value"
+    assert isinstance(evaluate('"%{ if true }unterminated"'), Invalid)
 
 
 # -- JSON documents that are only partly known -------------------------------------------------

@@ -90,6 +90,8 @@ def test_a_missing_required_attribute_is_what_terraform_rejects():
         ("any", {"x": [1]}, {"x": [1]}),
         ("list(any)", [{"a": 1}], [{"a": 1}]),
         ("object({ a = number })", None, None),
+        ("map", {"a": 1}, {"a": 1}),  # shorthand for map(any)
+        ("set", ["b", "a"], ["a", "b"]),
     ],
 )
 def test_plain_type_constraints_convert_as_terraform_does(constraint, value, converted):

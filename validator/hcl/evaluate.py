@@ -19,6 +19,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from validator.hcl import functions
+from validator.hcl.template import If, Interpolation, TemplateError, parse_template
 from validator.model import JsonDocument, Ref, Unknown, cause_of, is_known
 
 
@@ -137,8 +138,12 @@ class Evaluator:
                     parts.append(str(inner))
             elif inner.data == "interpolation":
                 parts.append(_Interpolated(self.eval(_subtrees(inner)[0])))
-            else:  # %{if}/%{for} directives: not evaluated
-                return self.unknown(node, reason="tfbg does not evaluate template directives (%{...})")
+            else:  # %{if}/%{for} directives: the string is a template
+                meta = node.meta
+                if getattr(meta, "empty", True):
+                    return self.unknown(node, reason="tfbg cannot read this template")
+                raw = self.source[meta.start_pos + 1 : meta.end_pos - 1]
+                return self.template(raw, node, unescape=process_escape_sequences)
         return self._join(parts, node)
 
     def _join(self, parts: list[Any], node: Tree | Token) -> Any:
@@ -178,29 +183,17 @@ class Evaluator:
             body = "\n".join(l[cut:] for l in lines)
         return self.template(body, node)
 
-    def template(self, body: str, node: Tree | Token) -> Any:
-        """A template body (heredoc, templatefile) with `${...}` interpolations."""
-        parts: list[Any] = []
-        position = 0
-        while True:
-            match = _TEMPLATE_START.search(body, position)
-            if match is None:
-                parts.append(body[position:])
-                break
-            start = match.start()
-            if body.startswith("$${", start) or body.startswith("%%{", start):
-                parts.append(body[position:start] + body[start + 1 : start + 3])
-                position = start + 3
-                continue
-            if body.startswith("%{", start):
-                return self.unknown(node, reason="tfbg does not evaluate template directives (%{...})")
-            end = _matching_brace(body, start + 2)
-            if end is None:
-                return Invalid(self.text(node))
-            parts.append(body[position:start])
-            expression = body[start + 2 : end]
-            parts.append(_Interpolated(self.expression_text(expression), " ".join(expression.split())))
-            position = end + 1
+    def template(self, body: str, node: Tree | Token, unescape: Any = None) -> Any:
+        """A template body (heredoc, templatefile, a quoted string with directives): `${...}`
+        interpolations, `%{if}`/`%{for}` directives and `~` strip markers."""
+        try:
+            nodes = parse_template(body, unescape)
+        except TemplateError as error:
+            text = self.text(node)
+            return Invalid(text, cause=f"{text}: {error} (Terraform rejects it)")
+        parts = self._render(nodes, node)
+        if isinstance(parts, Unknown):
+            return parts
         if parts == [""]:
             return ""
         parts = [p for p in parts if p != ""]
@@ -211,6 +204,45 @@ class Evaluator:
             if document is not None:
                 return document
         return value
+
+    def _render(self, nodes: list[Any], node: Tree | Token) -> list[Any] | Unknown:
+        """Template nodes -> literal strings and _Interpolated values; Unknown when a directive's
+        condition or collection is not known."""
+        parts: list[Any] = []
+        for item in nodes:
+            if isinstance(item, str):
+                parts.append(item)
+            elif isinstance(item, Interpolation):
+                value = self.expression_text(item.expression)
+                parts.append(_Interpolated(value, " ".join(item.expression.split())))
+            elif isinstance(item, If):
+                test = self.expression_text(item.condition)
+                if not isinstance(test, bool):
+                    if isinstance(test, Invalid) or is_known(test):
+                        return test if isinstance(test, Invalid) else Invalid(self.text(node))
+                    return self.unknown(node, test)
+                inner = self._render(item.then if test else item.otherwise, node)
+                if isinstance(inner, Unknown):
+                    return inner
+                parts.extend(inner)
+            else:  # For
+                collection = self.expression_text(item.collection)
+                if isinstance(collection, dict):
+                    pairs = list(collection.items())
+                elif isinstance(collection, list):
+                    pairs = list(enumerate(collection))
+                elif isinstance(collection, Invalid):
+                    return collection
+                else:
+                    return self.unknown(node, collection, reason="the %{for} collection is not a list or map")
+                for key, value in pairs:
+                    names = item.names
+                    bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+                    inner = self.with_names(bound)._render(item.body, node)
+                    if isinstance(inner, Unknown):
+                        return inner
+                    parts.extend(inner)
+        return parts
 
     def _json_template(self, parts: list[Any], node: Tree | Token) -> JsonDocument | None:
         """A template that is valid JSON once each unknown interpolation is replaced by a placeholder:
@@ -539,34 +571,6 @@ def _fill_holes(value: Any, holes: list[_Interpolated]) -> Any:
     written = _HOLE.sub(lambda m: "${" + holes[int(m.group(1))].text + "}", value)
     inside = [holes[int(m.group(1))].value for m in _HOLE.finditer(value)]
     return Unknown(json.dumps(written, ensure_ascii=False), cause=cause_of(*inside))
-
-
-_TEMPLATE_START = re.compile(r"\$\$?\{|%%?\{")
-
-
-def _matching_brace(text: str, start: int) -> int | None:
-    """Index of the `}` closing an interpolation whose body starts at `start` (strings respected)."""
-    depth = 0
-    index = start
-    in_string = False
-    while index < len(text):
-        char = text[index]
-        if in_string:
-            if char == "\\":
-                index += 2
-                continue
-            if char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return index
-            depth -= 1
-        index += 1
-    return None
 
 
 def apply_steps(value: Any, steps: list[Step], text: str) -> Any:

@@ -57,6 +57,8 @@ def parse_type(node: Any, evaluate: Callable[[Any], Any]) -> Type | None:
     node = _unwrap(node)
     if isinstance(node, Tree) and node.data == "identifier":
         name = str(node.children[0])
+        if name in ("list", "set", "map"):  # Terraform 0.12 shorthand for list(any) ...
+            return Type(name, element=ANY)
         return Type(name) if name in PRIMITIVES or name == "any" else None
     if not (isinstance(node, Tree) and node.data == "function_call"):
         return None
