@@ -872,3 +872,21 @@ def test_a_role_the_module_does_not_create_falls_back_to_the_one_given(tmp_path)
     )
     service = load_directory(root).get("aws_ecs_service.this")
     assert service.get("load_balancer.0.advanced_configuration.0.role_arn") == "arn:aws:iam::123456789012:role/given"
+
+
+def test_a_module_call_whose_for_each_reads_its_own_outputs_is_a_cycle_not_a_crash(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                module "loop" {
+                  source   = "./m"
+                  for_each = module.loop.names
+                }
+            """,
+            "m/main.tf": 'output "names" {\n  value = {}\n}\nresource "aws_ssm_parameter" "p" {\n  name = "p"\n}\n',
+        },
+    )
+    (parameter,) = load_directory(root).resources
+    assert parameter.count_unknown
+    assert parameter.count_cause == "module.loop: its count or for_each refers to its own outputs (a cycle Terraform rejects)"

@@ -76,9 +76,9 @@ class Loader:
         self.root_directory = root_directory
         self.in_progress: set[tuple] = set()
         self.cache: dict[tuple, Any] = {}
-        # (module instance, call name) -> (Expansion, {key: ModuleInstance}) or None when the call
-        # cannot be followed. Set by the directory loader, which knows where module sources are.
-        self.build_call: Callable[["ModuleInstance", str], Any] = lambda module, name: None
+        # (module instance, call name) -> (Expansion, {key: ModuleInstance}), or a string saying why
+        # the call cannot be followed. Set by the directory loader, which knows where sources are.
+        self.build_call: Callable[["ModuleInstance", str], Any] = lambda module, name: "not followed"
 
     def guarded(self, key: tuple, compute) -> Any:
         if key in self.cache:
@@ -128,14 +128,14 @@ class ModuleInstance:
         self.depth = 0 if parent is None else parent.depth + 1
         # name -> (Expansion, {key: ModuleInstance}) or None (not followed); built on first use, so that
         # a call's for_each may read another call's outputs whatever their order in the files.
-        self._children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]] | None] = {}
+        self._children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]] | str] = {}
 
-    def child(self, name: str) -> tuple[Expansion, dict[Any, "ModuleInstance"]] | None:
-        """The instances of module call `name`, or None when the loader cannot follow it."""
+    def child(self, name: str) -> tuple[Expansion, dict[Any, "ModuleInstance"]] | str:
+        """The instances of module call `name`, or why the loader cannot follow it."""
         if name not in self._children:
             built = self.loader.guarded(("call", self.address, name), lambda: self.loader.build_call(self, name))
-            if built is _CYCLE:
-                return None  # the call's own count/for_each refers to its outputs
+            if built is _CYCLE:  # not cached: the call is still being built
+                return "its count or for_each refers to its own outputs (a cycle Terraform rejects)"
             self._children[name] = built
         return self._children[name]
 
@@ -316,9 +316,8 @@ class ModuleInstance:
         if name not in self.config.modules:
             return Invalid(f"{text}: no module call {name!r}")
         built = self.child(name)
-        if built is None:  # a module we could not follow (not on disk)
-            call = self.absolute(f"module.{name}")
-            return Unknown(text, cause=f"{call}: its source is not on disk (run `terraform init`), its outputs are not known")
+        if isinstance(built, str):  # a module we could not follow (e.g. not on disk)
+            return Unknown(text, cause=f"{self.absolute(f'module.{name}')}: {built}")
         expansion, instances = built
         if expansion.keys is None:
             if steps and steps[0][0] == "index":

@@ -201,7 +201,7 @@ def _walk(module: ModuleInstance, instances: list[ModuleInstance]) -> None:
     instances.append(module)
     for name in module.config.modules:
         built = module.child(name)
-        if built is not None:
+        if not isinstance(built, str):
             for child in built[1].values():
                 _walk(child, instances)
 
@@ -225,7 +225,7 @@ class _ModuleCalls:
         call_path = _without_keys(module.absolute(f"module.{name}"))
         if not isinstance(source, str):
             _report(self.model, Diagnostic(f"{call_path}: module source is not a literal string", location))
-            return None
+            return "its source is not a literal string"
         _record_call(self.model, call_path, source, module.evaluator(call), call, location)
         manifest_key = f"{module.key_path}.{name}" if module.key_path else name
         if _is_local(source):
@@ -238,13 +238,13 @@ class _ModuleCalls:
                 "its resources are not checked"
             )
             _report(self.model, Diagnostic(message, location, severity="info"))
-            return None
+            return "its source is not on disk (run `terraform init`), its outputs are not known"
         if not os.path.isdir(directory):
             _report(self.model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
-            return None
+            return f"its source directory {directory} does not exist"
         if module.depth >= MAX_MODULE_DEPTH:
             _report(self.model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
-            return None
+            return f"modules are nested deeper than {MAX_MODULE_DEPTH} levels"
         config = _config(directory, self.configs, self.model)
         if module.expansion_unknown:
             expansion = _unknown(call, module.expansion_cause)
