@@ -115,12 +115,14 @@ def _instances_unknown(finding: Finding, resource: Resource) -> Finding:
     finds about it is not proven, so it is reported as "could not prove" (info), never as a defect."""
     if finding.address != resource.address or finding.severity is Severity.INFO:
         return finding
+    # Each such finding is a distinct defect (with its own fix) should the resource exist: they are
+    # not merged per cause like the checks a value left unproven, so each names the cause itself.
+    because = f": {resource.count_cause}" if resource.count_cause else ""
     return replace(
         finding,
         severity=Severity.INFO,
-        message=f"could not prove (how many instances of {resource.address} exist is not known statically): "
-        f"{finding.message}",
-        cause=resource.count_cause,
+        message=f"could not prove (how many instances of {resource.address} exist is not known statically"
+        f"{because}): {finding.message}",
     )
 
 

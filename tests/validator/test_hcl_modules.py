@@ -890,3 +890,29 @@ def test_a_module_call_whose_for_each_reads_its_own_outputs_is_a_cycle_not_a_cra
     (parameter,) = load_directory(root).resources
     assert parameter.count_unknown
     assert parameter.count_cause == "module.loop: its count or for_each refers to its own outputs (a cycle Terraform rejects)"
+
+
+def test_defects_of_a_resource_whose_count_is_unknown_each_name_the_cause(tmp_path):
+    """Should the service exist, each finding is a defect of its own (with its own fix): they stay
+    separate, each saying which unknown value decides whether it exists."""
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                variable "enabled" {
+                  type = bool
+                }
+                resource "aws_ecs_service" "this" {
+                  count = var.enabled ? 1 : 0
+                  name  = "svc"
+                  deployment_configuration {
+                    strategy = "BLUE_GREEN"
+                  }
+                }
+            """
+        },
+    )
+    findings = [f for f in lint(load_directory(root), Config()) if f.address == "aws_ecs_service.this"]
+    assert len(findings) >= 2 and all(f.severity.value == "info" for f in findings)
+    because = "exist is not known statically: var.enabled: a root module variable without default"
+    assert all(because in f.message for f in findings), [f.message for f in findings]
