@@ -908,6 +908,11 @@ def test_defects_of_a_resource_whose_count_is_unknown_each_name_the_cause(tmp_pa
                   deployment_configuration {
                     strategy = "BLUE_GREEN"
                   }
+                  load_balancer {
+                    target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/a/1"
+                    container_name   = "app"
+                    container_port   = 80
+                  }
                 }
             """
         },
