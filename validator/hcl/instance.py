@@ -18,7 +18,7 @@ from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps, cause_
 from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
 from validator.hcl.parse import Attribute, Block
 from validator.hcl.types import ConversionError, Type, convert, parse_type
-from validator.model import MISSING, Location, Ref, Unknown, is_known
+from validator.model import MISSING, JsonDocument, Location, Ref, Unknown, is_known
 
 # Arguments Terraform itself interprets; they are not resource attributes.
 RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -304,7 +304,7 @@ class ModuleInstance:
                 return Ref(address, path)
             return Unknown(text, cause=f"{address}.{name}: known only after apply (set by the provider)")
         result = apply_steps(value, steps[1:], text)
-        if is_known(result) or isinstance(result, Invalid):
+        if is_known(result) or isinstance(result, (Invalid, JsonDocument)):
             return result
         if path is None:
             return result if isinstance(result, Unknown) else Unknown(text, cause=cause_of(result))
