@@ -921,3 +921,37 @@ def test_defects_of_a_resource_whose_count_is_unknown_each_name_the_cause(tmp_pa
     assert len(findings) >= 2 and all(f.severity.value == "info" for f in findings)
     because = "exist is not known statically: var.enabled: a root module variable without default"
     assert all(because in f.message for f in findings), [f.message for f in findings]
+
+
+def test_objects_passed_through_a_json_string_keep_their_references(tmp_path):
+    """A module that serialises resources into a string attribute (time_sleep triggers) and decodes
+    them in an output: the consumer still gets a reference to the right instance."""
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                resource "aws_ecs_capacity_provider" "this" {
+                  for_each = { spot = 1 }
+                  name     = "cp-${each.key}"
+                }
+                resource "time_sleep" "wait" {
+                  triggers = {
+                    providers = jsonencode(aws_ecs_capacity_provider.this)
+                  }
+                }
+                locals {
+                  providers = jsondecode(time_sleep.wait.triggers["providers"])
+                }
+                resource "aws_ecs_service" "this" {
+                  name = "svc"
+                  capacity_provider_strategy {
+                    capacity_provider = local.providers["spot"].name
+                  }
+                }
+            """
+        },
+    )
+    service = load_directory(root).get("aws_ecs_service.this")
+    assert service.get("capacity_provider_strategy.0.capacity_provider") == Ref(
+        'aws_ecs_capacity_provider.this["spot"]', "name"
+    )
