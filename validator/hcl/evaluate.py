@@ -139,10 +139,10 @@ class Evaluator:
             elif inner.data == "interpolation":
                 parts.append(_Interpolated(self.eval(_subtrees(inner)[0])))
             else:  # %{if}/%{for} directives: the string is a template
-                meta = node.meta
-                if getattr(meta, "empty", True):
+                found = _node_span(node)
+                if found is None:
                     return self.unknown(node, reason="tfbg cannot read this template")
-                raw = self.source[meta.start_pos + 1 : meta.end_pos - 1]
+                raw = self.source[found[0] + 1 : found[1] - 1]  # without the quotes
                 return self.template(raw, node, unescape=process_escape_sequences)
         return self._join(parts, node)
 
@@ -532,6 +532,14 @@ class Evaluator:
             if isinstance(key, (Ref, Unknown)):
                 return key if isinstance(key, Invalid) else Unknown(text, cause=cause_of(key))
         return self.scope.reference(root, steps, text)
+
+
+def _node_span(node: Tree) -> tuple[int, int] | None:
+    """Where a node stands in its source text (start, end), or None when the parser did not say."""
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return None
+    return meta.start_pos, meta.end_pos
 
 
 @dataclass(frozen=True)
