@@ -955,3 +955,38 @@ def test_objects_passed_through_a_json_string_keep_their_references(tmp_path):
     assert service.get("capacity_provider_strategy.0.capacity_provider") == Ref(
         'aws_ecs_capacity_provider.this["spot"]', "name"
     )
+
+
+def test_maps_are_iterated_in_key_order_as_terraform_does(tmp_path):
+    """dynamic blocks, for expressions and template loops over a map or object follow its keys in
+    lexical order, whatever order they were written in (so lifecycle_hook[0] is Terraform's)."""
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+                variable "hooks" {
+                  type    = map(object({ stage = string }))
+                  default = { success = { stage = "POST_SCALE_UP" }, failure = { stage = "TEST_TRAFFIC_SHIFT" } }
+                }
+                resource "aws_ecs_service" "this" {
+                  name = join(",", [for k, v in var.hooks : k])
+                  deployment_configuration {
+                    dynamic "lifecycle_hook" {
+                      for_each = var.hooks
+                      content {
+                        lifecycle_stages = [lifecycle_hook.value.stage]
+                      }
+                    }
+                  }
+                  tags = { order = "%{ for k, v in var.hooks }${k};%{ endfor }" }
+                }
+            """
+        },
+    )
+    service = load_directory(root).get("aws_ecs_service.this")
+    assert service.values["name"] == "failure,success"
+    assert [h["lifecycle_stages"] for h in service.get("deployment_configuration.0.lifecycle_hook")] == [
+        ["TEST_TRAFFIC_SHIFT"],
+        ["POST_SCALE_UP"],
+    ]
+    assert service.values["tags"] == {"order": "failure;success;"}

@@ -228,7 +228,7 @@ class Evaluator:
             else:  # For
                 collection = self.expression_text(item.collection)
                 if isinstance(collection, dict):
-                    pairs = list(collection.items())
+                    pairs = sorted(collection.items())  # maps and objects iterate in key order
                 elif isinstance(collection, list):
                     pairs = list(enumerate(collection))
                 elif isinstance(collection, Invalid):
@@ -422,7 +422,7 @@ class Evaluator:
         bodies = [p for p in parts[1:] if p is not condition]
         names, collection = self._for_intro(intro)
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items())  # Terraform iterates maps and objects in key order
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         elif isinstance(collection, Invalid):

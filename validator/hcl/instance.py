@@ -512,7 +512,7 @@ def _dynamic(block: Block, evaluator: Evaluator, prefix: str, start: int, locati
     for_each = block.attributes["for_each"]
     collection = evaluator.attribute(for_each)
     if isinstance(collection, dict):
-        pairs = list(collection.items())
+        pairs = sorted(collection.items())  # in key order, as Terraform generates the blocks
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     else:
