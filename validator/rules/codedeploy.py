@@ -690,7 +690,9 @@ class CodeDeployServiceRole(_GroupRule):
             yield self.unproven(group, f"{role.address} lets {CODEDEPLOY_PRINCIPAL} assume it", path=path)
 
     def _permissions(self, group: Resource, model: Model, role: Resource, index: Any, policies: Any, path: str) -> Iterator[Finding]:
-        outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, group))
+        service = group_service(group, model)
+        needs = checks.codedeploy_needs(model, group, service if isinstance(service, Resource) else None)
+        outcomes = checks.evaluate_needs(index, policies, needs)
         failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
         unsure = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
         ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and not failing and unsure
