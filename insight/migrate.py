@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.answers import ANSWER_KEYS, MAX_NAME_LENGTH, NAME_PATTERN
 from validator.iam.collect import role_matches
-from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
+from validator.model import JsonDocument, Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.codedeploy import (
     DEPLOYMENT_GROUP,
     PROD_LISTENERS,
@@ -174,9 +174,15 @@ def _migration(model: Model, service: Resource, group: Resource | None, appspec_
         _alarms(m)
         _routes(model, m)
         _codedeploy_resources(model, m)
+        _module_leftovers(model, m)
     _pipelines(model, m)
     _autoscaling(model, m)
     _hooks(m, appspec_hooks)
+    for old, _ in m.moves:
+        owner = model.get(old)
+        if owner is not None and owner.module and owner.module != service.module:
+            notes.append(f"{old} is declared in {owner.module}: the moved block takes it out of that module, which must "
+                         f"stop declaring it (and whatever there refers to it must refer to module.{m.call} instead)")
     if service.module:
         notes.append(f"the service is declared inside {service.module}: deleting its resource block means no longer "
                      f"calling that module for this service (or changing the module for every caller); the moves below "
@@ -274,7 +280,13 @@ def _termination_wait(m: Migration) -> None:
         m.notes.append("the group keeps the original task set alive (KEEP_ALIVE); ECS always stops the old revision "
                        "after the bake time")
     minutes = to_number(wait.get("termination_wait_time_in_minutes"))
-    minutes = 0 if minutes is None and is_absent(wait.get("termination_wait_time_in_minutes")) else minutes
+    if minutes is None and is_absent(wait.get("termination_wait_time_in_minutes")):
+        # The provider sends nothing and the CodeDeploy API reference names no default: not a number to copy.
+        m.notes.append("the group's terminate_blue_instances_on_deployment_success sets no "
+                       "termination_wait_time_in_minutes (CodeDeploy's own default applies, which its API reference "
+                       "does not state): the answers keep tfbg's bake time of 5 minutes; set --bake-time to the wait "
+                       "your deployments show")
+        return
     if minutes is None:
         m.notes.append(f"termination_wait_time_in_minutes is {_describe(wait.get('termination_wait_time_in_minutes'))}: "
                        "set --bake-time to the same number of minutes")
@@ -312,8 +324,10 @@ def _routes(model: Model, m: Migration) -> None:
     if kind == "network":
         m.answers["load_balancer"] = "nlb"
     elif kind != "application":
-        m.notes.append(f"the production listener ({_describe(prod[0] if isinstance(prod, list) and prod else prod)}) "
-                       "is not in this configuration: assumed an Application Load Balancer")
+        shown = _describe(prod[0] if isinstance(prod, list) and prod else prod)
+        where = (f"is {listener.address}, a data source that reads a listener of an unknown load balancer"
+                 if isinstance(listener, Resource) and listener.mode == "data" else "is not in this configuration")
+        m.notes.append(f"the production listener ({shown}) {where}: assumed an Application Load Balancer")
     m.answers.setdefault("load_balancer", "alb")
     nlb = m.answers["load_balancer"] == "nlb"
     groups = _pair_target_groups(model, m.group)
@@ -407,6 +421,13 @@ def _managed_listener(model: Model, m: Migration, listener: Any) -> Any:
         managed = [r for r in model.by_type(*LISTENER_TYPES) if r.mode == "managed" and to_number(r.get("port")) == port
                    and same_object(model, r.get("load_balancer_arn"), listener.get("load_balancer_arn"))]
     if len(managed) != 1:
+        candidates = [r.address for r in model.by_type(*LISTENER_TYPES) if r.mode == "managed"
+                      and port is not None and to_number(r.get("port")) == port]
+        if candidates:
+            m.notes.append(f"{listener.address} looks a listener up by load_balancer_arn = "
+                           f"{_describe(listener.get('load_balancer_arn'))}, which is not known statically; this "
+                           f"configuration manages {', '.join(candidates)} on the same port {port:g}: if that is the "
+                           f"one, pass its ARN as production/test_listener_arn (and --load-balancer to match)")
         return listener
     m.notes.append(f"{listener.address} reads {managed[0].address}, which this configuration manages: the migration "
                    f"uses {managed[0].address}")
@@ -483,8 +504,44 @@ def _codedeploy_resources(model: Model, m: Migration) -> None:
             return
         attached = [r.address for r in model.by_type("aws_iam_role_policy", "aws_iam_role_policy_attachment")
                     if r.mode == "managed" and role_matches(r.get("role"), role)]
+        users = [r.address for r in model.resources if r.mode == "managed" and r is not group
+                 and r.address not in attached and _mentions(r.values, role.address)]
+        if users:
+            m.notes.append(f"{role.address} is the deployment group's service role, but {', '.join(users)} also "
+                           "refer to it: keep it (or move them to another role first)")
+            return
         m.delete.append(f"{role.address}{' and ' + ', '.join(attached) if attached else ''} (the CodeDeploy service role)")
         m.removals += [role.address, *attached]
+
+
+def _module_leftovers(model: Model, m: Migration) -> None:
+    """Resources removed from inside a child module: their blocks are the module's. Say what else the
+    module declares, so that the user can tell whether the whole module call goes."""
+    moved = {old for old, _ in m.moves}
+    for module in dict.fromkeys(r.module for r in (model.get(a) for a in m.removals) if r is not None and r.module):
+        rest = [r.address for r in model.resources if r.mode == "managed" and r.module == module
+                and r.address not in m.removals and r.address not in moved]
+        call = re.sub(r"\[[^\]]*\]", "", module)  # removed blocks take no instance keys
+        whole = f"delete the module call (Terraform >= 1.7: removed {{ from = {call} }})"
+        m.notes.append(
+            f"{', '.join(a for a in m.removals if a.startswith(module + '.'))} are declared in {module}: delete their "
+            "blocks in that module (a removed block for an address whose block still exists is an error)"
+            + (f"; {module} also declares {', '.join(rest)}: if it exists only for CodeDeploy, {whole} instead"
+               if rest else f"; that is all it declares: {whole}")
+        )
+
+
+def _mentions(value: Any, address: str) -> bool:
+    """Does a value (nested dicts/lists) hold a reference to the resource at `address`?"""
+    if isinstance(value, Ref):
+        return value.address == address
+    if isinstance(value, JsonDocument):  # jsonencode({... Resource = aws_iam_role.x.arn})
+        return _mentions(value.value, address)
+    if isinstance(value, dict):
+        return any(_mentions(v, address) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, address) for v in value)
+    return isinstance(value, Unknown) and not isinstance(value, str) and f"{address}." in (value.why or "")
 
 
 def _pipelines(model: Model, m: Migration) -> None:

@@ -242,3 +242,64 @@ def test_shared_codedeploy_objects_are_kept(tmp_path):
     notes = "\n".join(m.notes)
     assert "aws_codedeploy_app.shop is also used by another deployment group: keep it" in notes
     assert "aws_iam_role.codedeploy is also the service role of another deployment group: keep it" in notes
+
+
+def _variant(tmp_path, edit):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.tf").write_text(edit((FIXTURES / "alb_data_listener_autoscaled" / "main.tf").read_text()))
+    [m] = migrations(load_directory(str(source)), {})
+    return m
+
+
+def test_a_termination_wait_left_to_codedeploy_is_not_taken_as_zero(tmp_path):
+    m = _variant(tmp_path, lambda t: t.replace("      termination_wait_time_in_minutes = 30\n", ""))
+    assert "bake_time_in_minutes" not in m.answers  # tfbg's default, named in the note
+    assert any("sets no termination_wait_time_in_minutes" in n for n in m.notes)
+
+
+def test_a_service_role_something_else_uses_is_kept(tmp_path):
+    extra = '''
+resource "aws_iam_role_policy" "pipeline_passes_it" {
+  role = "pipeline"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.codedeploy.arn }]
+  })
+}
+'''
+    m = _variant(tmp_path, lambda t: t + extra)
+    assert "aws_iam_role.codedeploy" not in m.removals
+    assert any("aws_iam_role_policy.pipeline_passes_it also refer to it: keep it" in n for n in m.notes)
+
+
+def test_a_data_listener_of_an_unknown_load_balancer_names_the_candidates(tmp_path):
+    m = _variant(tmp_path, lambda t: t.replace("  load_balancer_arn = aws_lb.web.arn\n  port              = 8443\n}",
+                                               "  load_balancer_arn = var.lb_arn\n  port              = 8443\n}")
+                 + 'variable "lb_arn" {\n  type = string\n}\n')
+    assert m.inputs["test_listener_arn"] == "data.aws_lb_listener.preview.arn"
+    assert any("this configuration manages aws_lb_listener.preview on the same port 8443" in n for n in m.notes)
+
+
+def test_codedeploy_resources_inside_a_module(tmp_path):
+    """The CodeDeploy objects live in a child module with something else: the note says which blocks go where."""
+    source = tmp_path / "src"
+    (source / "deploy").mkdir(parents=True)
+    text = (FIXTURES / "alb_data_listener_autoscaled" / "main.tf").read_text()
+    start = text.index('resource "aws_codedeploy_app" "shop"')
+    root, child = text[:start], text[start:]
+    child = child.replace("aws_ecs_cluster.main.name", "var.cluster").replace("aws_ecs_service.shop.name", "var.service")
+    child = child.replace("data.aws_lb_listener.http.arn", "var.prod").replace("data.aws_lb_listener.preview.arn", "var.test")
+    child = child.replace("aws_lb_target_group.a.name", '"shop-blue"').replace("aws_lb_target_group.b.name", '"shop-green"')
+    child += '\nresource "aws_s3_bucket" "revisions" {\n  bucket = "shop-appspecs"\n}\n'
+    child += "".join(f'variable "{v}" {{\n  type = string\n}}\n' for v in ("cluster", "service", "prod", "test"))
+    (source / "deploy" / "main.tf").write_text(child)
+    root += ('module "deploy" {\n  source  = "./deploy"\n  cluster = aws_ecs_cluster.main.name\n  service = aws_ecs_service.shop.name\n'
+             '  prod    = aws_lb_listener.http.arn\n  test    = aws_lb_listener.preview.arn\n}\n')
+    (source / "main.tf").write_text(root)
+    [m] = migrations(load_directory(str(source)), {})
+    assert m.removals[0] == "module.deploy.aws_codedeploy_deployment_group.shop"
+    notes = "\n".join(m.notes)
+    assert "are declared in module.deploy: delete their blocks in that module" in notes
+    assert "module.deploy also declares module.deploy.aws_s3_bucket.revisions" in notes
+    assert "removed { from = module.deploy }" in notes
