@@ -275,3 +275,25 @@ def test_module_validation_blocks_reject_out_of_range_inputs(terraform, tmp_path
         terraform.plan(module / "examples" / "complete")
     assert "Invalid value for variable" in str(failure.value)
     assert message in str(failure.value)
+
+
+@pytest.mark.parametrize("with_source", [True, False], ids=["plan+source", "plan"])
+def test_codedeploy_and_external_plans_lint_clean(plan, rendered, tmp_path, with_source):
+    """Issue 10: `tfbg lint plan.json --source .` (the README's way) of the CodeDeploy and EXTERNAL modules gives
+    no finding, infos included. Without --source a plan has no lifecycle blocks and no expressions (a policy's
+    `"${replace(...)}/*"` is "known after apply"): "could not prove" infos only, never an error or warning."""
+    import json
+
+    from validator.config import Config
+    from validator.engine import lint
+    from validator.findings import Severity
+    from validator.loaders.plan import load_plan
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    model = load_plan(str(path), source=str(rendered / "all") if with_source else None)
+    prefixes = tuple(f"module.{module_label(label)}." for label in {**CODEDEPLOY, **EXTERNAL})
+    findings = [f for f in lint(model, Config()) if f.rule_id != "TFBG002" and (f.address or "").startswith(prefixes)]
+    if not with_source:
+        findings = [f for f in findings if f.severity is not Severity.INFO]
+    assert findings == [], [f"{f.rule_id} {f.severity.value} {f.address}: {f.message}" for f in findings]

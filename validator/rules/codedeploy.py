@@ -168,10 +168,16 @@ class _GroupRule(Rule):
 
 def autoscaled(service: Resource, model: Model) -> bool | None:
     """Does an aws_appautoscaling_target scale this service's desired count? None: cannot tell."""
+    found, unsure = scaling_targets(service, model)
+    return True if found else (None if unsure else False)
+
+
+def scaling_targets(service: Resource, model: Model) -> tuple[list[Resource], bool]:
+    """The aws_appautoscaling_targets that scale this service's desired count, and whether some target's
+    resource_id ("service/<cluster>/<name>") could not be read."""
     names, unknown = model.memo("codedeploy.autoscaling_targets", lambda: _autoscaling_targets(model))
     name = service.get("name")
-    if isinstance(name, str) and name in names:
-        return True
+    found = list(names.get(name, [])) if isinstance(name, str) else []
     # `"service/${...}/${aws_ecs_service.app.name}"` stays Unknown(expression text) when the names
     # are not literal; a plan gives a Ref to one of the references.
     local = f"{service.type}.{service.name}"
@@ -181,14 +187,14 @@ def autoscaled(service: Resource, model: Model) -> bool | None:
             (isinstance(resource_id, Unknown) and f"{local}." in resource_id.why)
             or (isinstance(resource_id, Ref) and resolve_resource(model, resource_id) is service)
         ):
-            return True
-    return None if unknown else False
+            found.append(target)
+    return found, bool(unknown) and not found
 
 
-def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
+def _autoscaling_targets(model: Model) -> tuple[dict[str, list[Resource]], list[Resource]]:
     """Service names scaled by a known `resource_id` ("service/<cluster>/<name>"), and the targets
     whose resource_id is not known statically."""
-    names: set[str] = set()
+    names: dict[str, list[Resource]] = {}
     unknown: list[Resource] = []
     for target in model.by_type("aws_appautoscaling_target"):
         dimension = target.get("scalable_dimension")
@@ -196,7 +202,7 @@ def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
             continue
         resource_id = target.get("resource_id")
         if isinstance(resource_id, str):
-            names.add(resource_id.split("/")[-1])
+            names.setdefault(resource_id.split("/")[-1], []).append(target)
         else:
             unknown.append(target)
     return names, unknown
@@ -688,7 +694,9 @@ class CodeDeployServiceRole(_GroupRule):
             yield self.unproven(group, f"{role.address} lets {CODEDEPLOY_PRINCIPAL} assume it", path=path)
 
     def _permissions(self, group: Resource, model: Model, role: Resource, index: Any, policies: Any, path: str) -> Iterator[Finding]:
-        outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, group))
+        service = group_service(group, model)
+        needs = checks.codedeploy_needs(model, group, service if isinstance(service, Resource) else None)
+        outcomes = checks.evaluate_needs(index, policies, needs)
         failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
         unsure = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
         ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and (failing or unsure)
