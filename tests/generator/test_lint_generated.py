@@ -1,12 +1,9 @@
 """Every generated module lints with no finding at all, infos included (docs/severity.md): a "could
 not prove" on a generated module means a rule cannot see something the module guarantees.
 
-Two known exceptions, each an info naming its unknown, listed here so that any other finding fails:
-- a hook on PRE_PRODUCTION_TRAFFIC_SHIFT keeps TFBG308 while the template's hashicorp/aws constraint
-  admits releases whose SDK may lack the stage (TFBG308's page; the template should pin the release);
-- the least-privilege CodeDeploy kind scopes the task-set actions to
-  `arn:...:task-set/<cluster>/<service>/*` built from data sources, which TFBG510 cannot match to the
-  deployment group's service yet (it asks for the actions on "the ECS service and its task sets")."""
+One known exception, an info naming its unknown, listed here so that any other finding fails:
+a hook on PRE_PRODUCTION_TRAFFIC_SHIFT keeps TFBG308 while the template's hashicorp/aws constraint
+admits releases whose SDK may lack the stage (TFBG308's page; the template should pin the release)."""
 
 from __future__ import annotations
 
@@ -23,8 +20,6 @@ from tests.generator.variants import all_kinds
 def _known(finding: dict, answers: dict) -> bool:
     if finding["rule"] == "TFBG308":
         return "PRE_PRODUCTION_TRAFFIC_SHIFT" in (answers.get("hooks") or [])
-    if finding["rule"] == "TFBG510":
-        return answers.get("controller") == "codedeploy" and bool(answers.get("least_privilege"))
     return False
 
 
