@@ -15,10 +15,14 @@ from typing import Any
 from generator.errors import UserError
 
 STRATEGIES = {"blue-green": "BLUE_GREEN", "linear": "LINEAR", "canary": "CANARY"}
-LOAD_BALANCERS = ("alb", "nlb")
+# "service-connect": no load balancer; ECS shifts traffic between revisions through the Service
+# Connect proxies of the clients in the namespace (ecs-deployments.md §1.5).
+LOAD_BALANCERS = ("alb", "nlb", "service-connect")
 # ALB: a separate test listener, a header condition on the production listener, or no test traffic.
 # NLB has no content-based routing, so test traffic needs its own listener (ecs-deployments.md §1.6).
-TEST_TRAFFIC = {"alb": ("listener", "header", "none"), "nlb": ("listener", "none")}
+# Service Connect: test traffic is chosen by a request header; the module always names one, because
+# without a rule ECS falls back to a fixed, well-known header (ecs-deployments.md R-75).
+TEST_TRAFFIC = {"alb": ("listener", "header", "none"), "nlb": ("listener", "none"), "service-connect": ("header",)}
 LAUNCH_TYPES = ("FARGATE", "EC2")
 # Exact enum of DeploymentLifecycleHook.lifecycleStages (ecs-deployments.md §1.3), in deployment order.
 LIFECYCLE_STAGES = (
@@ -32,10 +36,21 @@ LIFECYCLE_STAGES = (
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 )
 
+# Stages a PAUSE hook may take: every stage but TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT
+# (API DeploymentLifecycleHook); RECONCILE_SERVICE is left out because the developer guide's list of
+# pause stages omits it (ecs-deployments.md §1.3, §2.6).
+PAUSE_STAGES = (
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)
+
 MAX_BAKE_MINUTES = 1440
-# Target group names allow at most 32 characters (letters, digits, hyphens; no leading/trailing hyphen).
-# The module names its target groups "<name>-blue" and "<name>-green", so NAME keeps 6 for the suffix.
-MAX_NAME_LENGTH = 32 - len("-green")
+# Role names carry the name, a role suffix and the region ("<name>-ecs-hook-invoke-ap-southeast-2"),
+# within IAM's 64 characters; 26 also keeps every Lambda function name short.
+MAX_NAME_LENGTH = 26
 NAME_PATTERN = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
 HEADER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
 
@@ -54,7 +69,9 @@ class Answers:
     load_balancer: str = "alb"
     test_traffic: str = "listener"
     test_header_name: str = "x-tfbg-test"
-    test_header_value: str = "true"
+    # Empty: the module takes the value as a required, sensitive input (a guessable default on a public
+    # production listener would let anyone reach the revision under test).
+    test_header_value: str = ""
     listener_rule_priority: int = 100
     production_listener_port: int = 80
     test_listener_port: int = 8080
@@ -66,6 +83,10 @@ class Answers:
     container_name: str = "app"
     container_port: int = 8080
     least_privilege: bool = False
+    autoscaling: bool = True
+    wait_for_steady_state: bool = True
+    pause_hooks: tuple[str, ...] = ()
+    target_group_alarms: bool = False
 
     @property
     def ecs_strategy(self) -> str:
@@ -74,6 +95,7 @@ class Answers:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["hooks"] = list(self.hooks)
+        data["pause_hooks"] = list(self.pause_hooks)
         return data
 
 
@@ -120,7 +142,7 @@ def _name(value: str) -> str:
     if len(value) > MAX_NAME_LENGTH:
         raise ValueError(
             f"{value!r} is {len(value)} characters; at most {MAX_NAME_LENGTH} are allowed "
-            f"(target group names '<name>-green' are limited to 32)"
+            f"(role names '<name>-ecs-hook-invoke-<region>' are limited to 64)"
         )
     if not NAME_PATTERN.match(value) or "--" in value:
         raise ValueError(
@@ -143,13 +165,13 @@ def _header_name(value: str) -> str:
 
 
 def _header_value(value: str) -> str:
-    # ALB condition values: up to 128 characters; '*' and '?' are wildcards.
-    if not 1 <= len(value) <= 128:
-        raise ValueError("must be 1-128 characters")
+    # ALB condition values: up to 128 characters; '*' and '?' are wildcards. Empty: a required input.
+    if value and not 16 <= len(value) <= 128:
+        raise ValueError("must be 16-128 characters (a secret), or empty to make it a required input of the module")
     return value
 
 
-def _stages(value: Any) -> tuple[str, ...]:
+def _stages(value: Any, allowed: tuple[str, ...] = LIFECYCLE_STAGES) -> tuple[str, ...]:
     if isinstance(value, str):
         items = [part.strip() for part in value.split(",") if part.strip()]
     elif isinstance(value, (list, tuple)):
@@ -166,7 +188,9 @@ def _stages(value: Any) -> tuple[str, ...]:
         if stage == "NONE":
             raise ValueError("'none' means no hooks: it cannot be combined with lifecycle stages")
         if stage not in LIFECYCLE_STAGES:
-            raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)}")
+            raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(allowed)}")
+        if stage not in allowed:
+            raise ValueError(f"a pause hook cannot hold {stage} (ECS rejects it); choose from {', '.join(allowed)}")
         if stage not in stages:
             stages.append(stage)
     # Canonical order, so the same set always renders the same module.
@@ -215,6 +239,10 @@ FIELDS: dict[str, _Field] = {
     "container_name": _Field(str, _container_name),
     "container_port": _Field(int, _between(1, 65535)),
     "least_privilege": _Field(bool),
+    "autoscaling": _Field(bool),
+    "wait_for_steady_state": _Field(bool),
+    "pause_hooks": _Field(list, lambda v: _stages(v, PAUSE_STAGES)),
+    "target_group_alarms": _Field(bool),
 }
 
 
@@ -264,6 +292,12 @@ def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
             normalised[key] = coerce(key, value)
         except ValueError as error:
             raise UserError(f"{labels.get(key, key)}: {error}") from None
+    if normalised.get("load_balancer") == "service-connect" and "test_traffic" not in normalised:
+        normalised["test_traffic"] = "header"
+    if normalised.get("pause_hooks") and "wait_for_steady_state" not in normalised:
+        # A pause hook holds the deployment until someone continues it: an apply that waited for the
+        # deployment would hold the state lock (and the approver's CI job) as long.
+        normalised["wait_for_steady_state"] = False
     answers = Answers(**{**asdict(DEFAULTS), **normalised})
     _check_combination(answers, labels)
     return answers
@@ -274,13 +308,25 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
     if answers.test_traffic not in allowed:
         label = labels.get("test_traffic", "answer 'test_traffic'")
         raise UserError(
-            f"{label}: {answers.test_traffic!r} is not possible with an {answers.load_balancer.upper()}; "
-            f"choose from {', '.join(allowed)} (an NLB has no content-based routing)"
+            f"{label}: {answers.test_traffic!r} is not possible with "
+            f"{'Service Connect' if answers.load_balancer == 'service-connect' else 'an ' + answers.load_balancer.upper()}; "
+            f"choose from {', '.join(allowed)}"
+            + (" (an NLB has no content-based routing)" if answers.load_balancer == "nlb" else "")
         )
-    if not (answers.alarm_rollback or answers.circuit_breaker):
+    if not (answers.alarm_rollback or answers.circuit_breaker or answers.target_group_alarms):
         label = labels.get("circuit_breaker") or labels.get("alarm_rollback") or "answers"
         raise UserError(
-            f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback and/or the circuit breaker)"
+            f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback, target group alarms "
+            "and/or the circuit breaker)"
+        )
+    if answers.target_group_alarms and answers.load_balancer != "alb":
+        label = labels.get("target_group_alarms", "answer 'target_group_alarms'")
+        raise UserError(f"{label}: the 5xx and latency alarms read ALB target group metrics; they need load_balancer alb")
+    if answers.pause_hooks and answers.wait_for_steady_state:
+        label = labels.get("wait_for_steady_state", "answer 'wait_for_steady_state'")
+        raise UserError(
+            f"{label}: a pause hook holds the deployment until someone continues it, so an apply that waits for "
+            "steady state would block until then; choose one"
         )
     if answers.load_balancer == "nlb" and answers.test_traffic == "listener":
         if answers.production_listener_port == answers.test_listener_port:

@@ -74,8 +74,10 @@ def test_empty_existing_directory_is_used_without_force(workdir):
 def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     # strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
-    # circuit breaker, alarms, launch type, count, container, port, least privilege
-    replies = ["linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y"]
+    # pause hooks, circuit breaker, alarms, target group alarms, wait, autoscaling, launch type, count,
+    # container, port, least privilege
+    replies = ["linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "",
+               "", "", "", "y"]
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.stderr
     assert "must be between 3.0 and 100.0" in result.stderr  # the bad step percent was asked again
@@ -101,7 +103,7 @@ def test_no_input_never_prompts(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     result = run("svc", "--strategy", "canary", "--no-input")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == ["tfbg: wrote 9 files to svc/ (canary, ALB)"]
+    assert result.stdout.splitlines() == ["tfbg: wrote 10 files to svc/ (canary, ALB)"]
 
 
 def test_questions_answered_by_options_are_not_asked(workdir, monkeypatch):
