@@ -522,6 +522,12 @@ def context(a: Answers) -> dict[str, Any]:
     if a.launch_type == "FARGATE":
         call.append(("assign_public_ip", "true"))
     call.append(("container_port", "var.container_port"))
+    if a.launch_type == "EC2":
+        # Through the example's capacity provider (and so no launch type: the two exclude each other),
+        # named through the cluster's association so that the service waits for it.
+        call.append(("capacity_provider_strategy",
+                     "[{ capacity_provider = tolist(aws_ecs_cluster_capacity_providers.this.capacity_providers)[0], "
+                     "weight = 1, base = 0 }]"))
     if a.load_balancer == "nlb":
         call.append(("listener_certificate_arn", "var.certificate_arn"))
     call_width = max(len(name) for name, _ in call)

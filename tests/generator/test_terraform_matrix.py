@@ -134,7 +134,10 @@ def test_planned_values(plan, label):
         assert config["linear_configuration"][0]["step_percent"] == answers.step_percent
     if answers.strategy == "canary":
         assert config["canary_configuration"][0]["canary_percent"] == answers.canary_percent
-    assert service["launch_type"] == answers.launch_type
+    if answers.launch_type == "EC2":  # examples/complete runs it on its capacity provider
+        assert service.get("launch_type") is None and service["capacity_provider_strategy"][0]["weight"] == 1
+    else:
+        assert service["launch_type"] == answers.launch_type
     assert service["wait_for_steady_state"] is answers.wait_for_steady_state
     assert service["deployment_controller"] == [{"type": "ECS"}]
     hooks = config.get("lifecycle_hook") or []
