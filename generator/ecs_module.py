@@ -477,6 +477,9 @@ def outputs(a: Answers, hooks: list[Hook]) -> list[Output]:
                 + "\n  }",
             )
         )
+    if hooks:
+        outs.append(Output("hook_alarm_names", "Alarms the hook functions check and may read: the rollback alarms and those "
+                           "named in hook_details.", "local.hook_alarm_names"))
     if a.pause_hooks:
         outs.append(Output("pause_topic_arn", "SNS topic told when a deployment pauses for approval.", "aws_sns_topic.pause.arn"))
     if a.target_group_alarms:

@@ -45,6 +45,11 @@ output "hook_function_arns" {
   }
 }
 
+output "hook_alarm_names" {
+  description = "Alarms the hook functions check and may read: the rollback alarms and those named in hook_details."
+  value       = local.hook_alarm_names
+}
+
 output "deployment_timeout" {
   description = "Create/update timeout of the service, derived from the bake, hook and NLB times."
   value       = local.deployment_timeout
