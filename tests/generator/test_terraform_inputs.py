@@ -11,7 +11,8 @@ import pytest
 
 from generator.answers import build
 from generator.render import render
-from tests.generator.test_terraform_matrix import EXAMPLE_INPUTS, PROVIDER_BLOCK, aligned, tfvars, write
+from tests.generator.example_inputs import aligned, tfvars
+from tests.generator.test_terraform_matrix import PROVIDER_BLOCK, write
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
 OWN = {

@@ -17,6 +17,7 @@ import pytest
 from generator.answers import build
 from generator.canonical import CANONICAL
 from generator.render import render, templates_root
+from tests.generator.example_inputs import EXAMPLE_INPUTS, aligned, example_inputs, tfvars
 from tests.generator.variants import matrix
 from tests.harness.terraform import TerraformFailed
 
@@ -43,29 +44,6 @@ def module_label(label: str) -> str:
 
 
 PROVIDER_BLOCK = re.compile(r'^provider "aws" \{\n.*?^\}\n', re.S | re.M)
-# What a user sets to apply examples/complete: the network, and the test header secret where there is one.
-EXAMPLE_INPUTS = {
-    "vpc_id": '"vpc-0123456789abcdef0"',
-    "subnet_ids": '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]',
-    "test_header_value": '"0123456789abcdef0123456789abcdef"',
-}
-
-
-def example_inputs(example: str) -> list[str]:
-    """The inputs of EXAMPLE_INPUTS that an examples/complete/main.tf declares."""
-    return [name for name in EXAMPLE_INPUTS if f'variable "{name}" {{' in example]
-
-
-def aligned(pairs) -> list[str]:
-    """`name = value` lines aligned as terraform fmt aligns them."""
-    width = max((len(name) for name, _ in pairs), default=0)
-    return [f"{name.ljust(width)} = {value}" for name, value in pairs]
-
-
-def tfvars(names) -> str:
-    return "".join(line + "\n" for line in aligned([(name, EXAMPLE_INPUTS[name]) for name in names]))
-
-
 def batched_call(label: str, example: str) -> str:
     """One part of the batch root: the variant's examples/complete, called as a module with the batch
     root's network inputs (its provider block is removed by the caller: one provider for the batch)."""

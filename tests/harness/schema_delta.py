@@ -18,9 +18,10 @@ larger than `fetch` can bring, 932 MB):
   version/VERSION are older than the merge).
 
 Facts the documentation diff does not state, and how they are served: `target_type` and both
-`timeout_configuration` arguments are served optional AND computed (the API fills in AWS_LAMBDA,
-ROLLBACK and 1440 when they are omitted, and the provider reads them back); `timeout_configuration`
-is served as a list of at most one block, as the provider's other single blocks are.
+`timeout_configuration` arguments are served optional only, so an omitted one plans as null (the
+lifecycle_hook set of a plan then looks as it did before the PR for Lambda hooks; whether the provider
+marks them computed or gives a default was not readable); `timeout_configuration` is served as a list
+of at most one block, as the provider's other single blocks are.
 """
 
 from __future__ import annotations
@@ -49,15 +50,15 @@ def apply(provider: str, schema: dict) -> None:
         raise ValueError("lifecycle_hook.target_type is already in the bindings: drop PR #48128 from schema_delta.py")
     for name in ("hook_target_arn", "role_arn"):
         hook["attributes"][name] = {"optional": True, "type": "string"}
-    hook["attributes"]["target_type"] = {"optional": True, "computed": True, "type": "string"}
+    hook["attributes"]["target_type"] = {"optional": True, "type": "string"}
     hook["attributes"] = dict(sorted(hook["attributes"].items()))
     hook["block_types"]["timeout_configuration"] = {
         "nesting_mode": "list",
         "max_items": 1,
         "block": {
             "attributes": {
-                "action": {"optional": True, "computed": True, "type": "string"},
-                "timeout_in_minutes": {"optional": True, "computed": True, "type": "number"},
+                "action": {"optional": True, "type": "string"},
+                "timeout_in_minutes": {"optional": True, "type": "number"},
             },
             "block_types": {},
         },

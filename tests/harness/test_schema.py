@@ -83,7 +83,7 @@ def test_aws_schema_carries_the_pause_hooks_of_pr_48128_and_says_so():
     assert aws["extension_label"] == ["6.99.0"]
     hook = aws["resource_schemas"]["aws_ecs_service"]["block_types"]["deployment_configuration"]["block"][
         "block_types"]["lifecycle_hook"]["block"]
-    assert hook["attributes"]["target_type"] == {"optional": True, "computed": True, "type": "string"}
+    assert hook["attributes"]["target_type"] == {"optional": True, "type": "string"}
     assert hook["attributes"]["hook_target_arn"] == {"optional": True, "type": "string"}
     assert hook["attributes"]["role_arn"] == {"optional": True, "type": "string"}
     timeout = hook["block_types"]["timeout_configuration"]
