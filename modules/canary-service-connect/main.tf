@@ -69,8 +69,8 @@ resource "aws_ecs_service" "this" {
   }
 
   # Clients in the namespace reach the service by dns_name:port through their Service Connect proxy,
-  # which ECS points at the new revision step by step; a request that carries the test header reaches
-  # the new revision as soon as it runs.
+  # which ECS points at the new revision step by step; from the test traffic shift on, a request that
+  # carries the test header reaches the new revision only.
   service_connect_configuration {
     enabled   = true
     namespace = var.service_connect_namespace
