@@ -15,8 +15,8 @@ from typing import Any
 from generator.errors import UserError
 
 STRATEGIES = {"blue-green": "BLUE_GREEN", "linear": "LINEAR", "canary": "CANARY"}
-# "service-connect": no load balancer; ECS shifts traffic between revisions through the Service
-# Connect proxies of the clients in the namespace (ecs-deployments.md §1.5).
+# "service-connect" (ECS controller only): no load balancer; ECS shifts traffic between revisions through
+# the Service Connect proxies of the clients in the namespace (ecs-deployments.md §1.5).
 LOAD_BALANCERS = ("alb", "nlb", "service-connect")
 # ALB: a separate test listener, a header condition on the production listener, or no test traffic.
 # NLB has no content-based routing, so test traffic needs its own listener (ecs-deployments.md §1.6).
@@ -36,6 +36,12 @@ LIFECYCLE_STAGES = (
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 )
 
+# Deployment controllers `tfbg new` renders a module for; each has its own template kind.
+CONTROLLERS = ("ecs", "codedeploy", "external")
+# CodeDeploy ECS appspec hooks, in the order a deployment runs them (CodeDeploy User Guide,
+# reference-appspec-file-structure-hooks.html, "List of lifecycle event hooks for an Amazon ECS deployment").
+APPSPEC_HOOKS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
+
 # Stages a PAUSE hook may take: every stage but TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT
 # (API DeploymentLifecycleHook); RECONCILE_SERVICE is left out because the developer guide's list of
 # pause stages omits it (ecs-deployments.md §1.3, §2.6).
@@ -46,11 +52,15 @@ PAUSE_STAGES = (
     "PRE_PRODUCTION_TRAFFIC_SHIFT",
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 )
+# Answers only the ECS kind renders (issue 11), and the value of each that means "not used".
+ECS_ONLY = {"autoscaling": True, "wait_for_steady_state": True, "pause_hooks": (), "target_group_alarms": False}
 
 MAX_BAKE_MINUTES = 1440
-# Role names carry the name, a role suffix and the region ("<name>-ecs-hook-invoke-ap-southeast-2"),
-# within IAM's 64 characters; 26 also keeps every Lambda function name short.
-MAX_NAME_LENGTH = 26
+# CodeDeploy: terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes (provider schema).
+MAX_TERMINATION_WAIT_MINUTES = 2880
+# Target group names allow at most 32 characters (letters, digits, hyphens; no leading/trailing hyphen).
+# The module names its target groups "<name>-blue" and "<name>-green", so NAME keeps 6 for the suffix.
+MAX_NAME_LENGTH = 32 - len("-green")
 NAME_PATTERN = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
 HEADER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
 
@@ -83,6 +93,11 @@ class Answers:
     container_name: str = "app"
     container_port: int = 8080
     least_privilege: bool = False
+    # Appended last (issue 10): keeps the recorded answers of existing ECS modules in their order.
+    controller: str = "ecs"
+    # EXTERNAL kind: a deployer outside Terraform (a pipeline, PipeCD) owns the task sets and the weights.
+    external_deployer: bool = False
+    # Appended last (issue 11): production settings of the ECS kind.
     autoscaling: bool = True
     wait_for_steady_state: bool = True
     pause_hooks: tuple[str, ...] = ()
@@ -96,6 +111,14 @@ class Answers:
         data = asdict(self)
         data["hooks"] = list(self.hooks)
         data["pause_hooks"] = list(self.pause_hooks)
+        if self.controller == "ecs":
+            # The template kind records the controller too; ECS records stay as they were before it existed.
+            del data["controller"]
+        if self.controller != "external":
+            del data["external_deployer"]
+        if self.controller != "ecs":
+            for key in ECS_ONLY:  # the other kinds render none of them
+                del data[key]
         return data
 
 
@@ -129,6 +152,13 @@ def _minutes(value: int) -> int:
     return value
 
 
+def _bake_minutes(value: int) -> int:
+    if not 0 <= value <= MAX_TERMINATION_WAIT_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes (with --controller codedeploy, the "
+                         f"termination wait: up to {MAX_TERMINATION_WAIT_MINUTES}), got {value}")
+    return value
+
+
 def _between(low: int, high: int):
     def check(value: int) -> int:
         if not low <= value <= high:
@@ -142,7 +172,7 @@ def _name(value: str) -> str:
     if len(value) > MAX_NAME_LENGTH:
         raise ValueError(
             f"{value!r} is {len(value)} characters; at most {MAX_NAME_LENGTH} are allowed "
-            f"(role names '<name>-ecs-hook-invoke-<region>' are limited to 64)"
+            f"(target group names '<name>-green' are limited to 32)"
         )
     if not NAME_PATTERN.match(value) or "--" in value:
         raise ValueError(
@@ -165,13 +195,21 @@ def _header_name(value: str) -> str:
 
 
 def _header_value(value: str) -> str:
-    # ALB condition values: up to 128 characters; '*' and '?' are wildcards. Empty: a required input.
-    if value and not 16 <= len(value) <= 128:
-        raise ValueError("must be 16-128 characters (a secret), or empty to make it a required input of the module")
+    # ALB condition values: up to 128 characters; '*' and '?' are wildcards. Empty: a required input. The
+    # 16-character minimum of a secret is checked where a header is used (_check_combination), so that an
+    # answers file recorded before it (value "true") still replays for a module without header mode.
+    if len(value) > 128:
+        raise ValueError("must be at most 128 characters")
     return value
 
 
-def _stages(value: Any, allowed: tuple[str, ...] = LIFECYCLE_STAGES) -> tuple[str, ...]:
+def _appspec_hook(item: str) -> str | None:
+    """'AfterAllowTestTraffic', 'after-allow-test-traffic' and 'AFTER_ALLOW_TEST_TRAFFIC' are one hook."""
+    folded = item.replace("-", "").replace("_", "").lower()
+    return next((hook for hook in APPSPEC_HOOKS if hook.lower() == folded), None)
+
+
+def _stages(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         items = [part.strip() for part in value.split(",") if part.strip()]
     elif isinstance(value, (list, tuple)):
@@ -188,13 +226,25 @@ def _stages(value: Any, allowed: tuple[str, ...] = LIFECYCLE_STAGES) -> tuple[st
         if stage == "NONE":
             raise ValueError("'none' means no hooks: it cannot be combined with lifecycle stages")
         if stage not in LIFECYCLE_STAGES:
-            raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(allowed)}")
-        if stage not in allowed:
-            raise ValueError(f"a pause hook cannot hold {stage} (ECS rejects it); choose from {', '.join(allowed)}")
+            stage = _appspec_hook(item.strip())  # the CodeDeploy kind's hooks (checked against the controller later)
+        if stage is None:
+            raise ValueError(
+                f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)} "
+                f"(--controller codedeploy: {', '.join(APPSPEC_HOOKS)})"
+            )
         if stage not in stages:
             stages.append(stage)
     # Canonical order, so the same set always renders the same module.
-    return tuple(s for s in LIFECYCLE_STAGES if s in stages)
+    return tuple(s for s in LIFECYCLE_STAGES + APPSPEC_HOOKS if s in stages)
+
+
+def _pause_stages(value: Any) -> tuple[str, ...]:
+    stages = _stages(value)
+    for stage in stages:
+        if stage not in PAUSE_STAGES:
+            kind = "an appspec hook" if stage in APPSPEC_HOOKS else f"{stage} (ECS rejects it)"
+            raise ValueError(f"a pause hook cannot hold {kind}; choose from {', '.join(PAUSE_STAGES)}")
+    return stages
 
 
 def _choice(choices: tuple[str, ...], normalise=str.lower):
@@ -209,7 +259,8 @@ def _choice(choices: tuple[str, ...], normalise=str.lower):
 
 def _strategy(value: str) -> str:
     spelled = value.strip().lower().replace("_", "-")
-    spelled = {"bluegreen": "blue-green"}.get(spelled, spelled)
+    # "all-at-once" is CodeDeploy's name for the one-step shift that ECS calls BLUE_GREEN.
+    spelled = {"bluegreen": "blue-green", "all-at-once": "blue-green", "allatonce": "blue-green"}.get(spelled, spelled)
     if spelled not in STRATEGIES:
         raise ValueError(f"unknown strategy {value!r}; choose from {', '.join(STRATEGIES)}")
     return spelled
@@ -218,7 +269,9 @@ def _strategy(value: str) -> str:
 FIELDS: dict[str, _Field] = {
     "name": _Field(str, _name),
     "strategy": _Field(str, _strategy),
-    "bake_time_in_minutes": _Field(int, _minutes),
+    # ECS bakes at most 1440 minutes; CodeDeploy's termination wait (the same answer) goes to 2880. The
+    # ECS limit is checked with the controller (_check_combination).
+    "bake_time_in_minutes": _Field(int, _bake_minutes),
     "step_percent": _Field(float, lambda v: _tenths(v, "3.0", "100.0")),
     "step_bake_time_in_minutes": _Field(int, _minutes),
     "canary_percent": _Field(float, lambda v: _tenths(v, "0.1", "100.0")),
@@ -239,9 +292,11 @@ FIELDS: dict[str, _Field] = {
     "container_name": _Field(str, _container_name),
     "container_port": _Field(int, _between(1, 65535)),
     "least_privilege": _Field(bool),
+    "controller": _Field(str, _choice(CONTROLLERS)),
+    "external_deployer": _Field(bool),
     "autoscaling": _Field(bool),
     "wait_for_steady_state": _Field(bool),
-    "pause_hooks": _Field(list, lambda v: _stages(v, PAUSE_STAGES)),
+    "pause_hooks": _Field(list, _pause_stages),
     "target_group_alarms": _Field(bool),
 }
 
@@ -299,11 +354,26 @@ def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
         # deployment would hold the state lock (and the approver's CI job) as long.
         normalised["wait_for_steady_state"] = False
     answers = Answers(**{**asdict(DEFAULTS), **normalised})
-    _check_combination(answers, labels)
-    return answers
+    return _check_combination(answers, labels) or answers
 
 
-def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
+def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | None:
+    if answers.external_deployer and answers.controller != "external":
+        raise UserError(f"{labels.get('external_deployer', 'answer external_deployer')}: an external deployer drives task sets: "
+                        "use it with --controller external")
+    if answers.controller != "codedeploy":
+        try:
+            _minutes(answers.bake_time_in_minutes)
+        except ValueError as error:
+            raise UserError(f"{labels.get('bake_time_in_minutes', 'answer bake_time_in_minutes')}: {error}") from None
+    if answers.controller != "ecs":
+        _check_ecs_only(answers, labels)
+        return check_other_controller(answers, labels)
+    foreign = [hook for hook in answers.hooks if hook in APPSPEC_HOOKS]
+    if foreign:
+        label = labels.get("hooks", "answer 'hooks'")
+        raise UserError(f"{label}: {foreign[0]} is a CodeDeploy appspec hook; with the ECS controller choose lifecycle stages "
+                        f"({', '.join(LIFECYCLE_STAGES)}) or use --controller codedeploy")
     allowed = TEST_TRAFFIC[answers.load_balancer]
     if answers.test_traffic not in allowed:
         label = labels.get("test_traffic", "answer 'test_traffic'")
@@ -319,6 +389,10 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
             f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback, target group alarms "
             "and/or the circuit breaker)"
         )
+    if answers.test_traffic == "header" and answers.test_header_value and len(answers.test_header_value) < 16:
+        label = labels.get("test_header_value", "answer 'test_header_value'")
+        raise UserError(f"{label}: the test header is a secret on the production route: give 16-128 characters, "
+                        "or none to make it a required input of the module")
     if answers.target_group_alarms and answers.load_balancer != "alb":
         label = labels.get("target_group_alarms", "answer 'target_group_alarms'")
         raise UserError(f"{label}: the 5xx and latency alarms read ALB target group metrics; they need load_balancer alb")
@@ -332,3 +406,35 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
         if answers.production_listener_port == answers.test_listener_port:
             label = labels.get("test_listener_port", "answer 'test_listener_port'")
             raise UserError(f"{label}: the test listener needs a port other than the production listener's")
+
+
+def _check_ecs_only(answers: Answers, labels: dict[str, str]) -> None:
+    """The production settings of the ECS kind (issue 11) mean nothing to the other controllers."""
+    if answers.load_balancer == "service-connect":
+        raise UserError(f"{labels.get('load_balancer', 'answer load_balancer')}: Service Connect traffic shifting needs "
+                        "the ECS controller (--controller ecs)")
+    for key, unused in ECS_ONLY.items():
+        if getattr(answers, key) != unused and _given(labels, key):
+            raise UserError(f"{labels[key]}: only the ECS controller's modules have it (--controller ecs)")
+
+
+def _given(labels: dict[str, str], key: str) -> bool:
+    """Whether the user set `key` (an option or an answers file), rather than a default or a prompt."""
+    label = labels.get(key, "")
+    return label.startswith("--") or ":" in label
+
+
+def check_other_controller(answers: Answers, labels: dict[str, str]) -> Answers:
+    """The CodeDeploy and EXTERNAL kinds: what their controller allows. Returns the answers with the
+    ECS-only ones that were not given set to what the kind renders (no circuit breaker)."""
+    from generator.controllers import check_codedeploy, check_external  # one module per controller's rules
+
+    if answers.circuit_breaker and _given(labels, "circuit_breaker"):
+        raise UserError(
+            f"{labels['circuit_breaker']}: the deployment circuit breaker works only with the ECS controller "
+            f"(--controller {answers.controller} rolls back {'through CodeDeploy' if answers.controller == 'codedeploy' else 'by a new terraform apply'})"
+        )
+    answers = Answers(**{**asdict(answers), "circuit_breaker": False})
+    if answers.controller == "codedeploy":
+        return check_codedeploy(answers, labels)
+    return check_external(answers, labels)

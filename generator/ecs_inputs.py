@@ -170,6 +170,19 @@ def iam_inputs(a: Answers, hooks: bool) -> list[Variable]:
     return vs
 
 
+def target_group_inputs(a: Answers) -> list[Variable]:
+    return [
+        Variable(
+            "target_group_names",
+            "object({ blue = string, green = string })",
+            "Names of existing target groups the module takes over (e.g. moved in by tfbg migrate), kept so that "
+            "they are not replaced; null: the module names new groups by prefix, and a change that replaces one "
+            "creates the new group first.",
+            None,
+        )
+    ]
+
+
 def health_check_inputs(a: Answers) -> list[Variable]:
     alb = a.load_balancer == "alb"
     protocols = '["HTTP", "HTTPS"]' if alb else '["TCP", "HTTP", "HTTPS"]'

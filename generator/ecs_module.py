@@ -29,8 +29,26 @@ RECURRING_STAGES = ("PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
 HOOK_CHECK_TIMEOUT_SECONDS = 600
 HOOK_POLL_INTERVAL_SECONDS = 30
 
-# What examples/complete passes for each required input: resources it creates, or its own inputs.
-EXAMPLE_VALUES: dict[str, str] = {
+# Placeholder values for the required inputs of the CodeDeploy and EXTERNAL kinds' examples (well-formed,
+# so validation passes); the ECS kind's example creates real resources instead (EXAMPLE_EXPRESSIONS).
+EXAMPLE_VALUES: dict[str, Any] = {
+    "cluster_arn": "arn:aws:ecs:us-east-1:123456789012:cluster/example",
+    "task_definition_arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/example:1",
+    "vpc_id": "vpc-0123456789abcdef0",
+    "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    "security_group_ids": ["sg-0123456789abcdef0"],
+    "production_listener_arn": (
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/example/0123456789abcdef/0123456789abcdef"
+    ),
+    "test_listener_arn": (
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/example/0123456789abcdef/fedcba9876543210"
+    ),
+    "load_balancer_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/example/0123456789abcdef",
+    "alarm_names": ["example-target-5xx"],
+}
+
+# What the ECS kind's examples/complete passes for each required input: resources it creates, or its own inputs.
+EXAMPLE_EXPRESSIONS: dict[str, str] = {
     "cluster_arn": "aws_ecs_cluster.this.arn",
     "task_definition_arn": "aws_ecs_task_definition.app.arn",
     "vpc_id": "var.vpc_id",
@@ -126,7 +144,9 @@ def variables(a: Answers, hooks: list[Hook]) -> list[Variable]:
                 (
                     'length(var.name) <= 26 && can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.name))',
                     "The name must be 1-26 lower-case letters, digits or hyphens, start with a letter and "
-                    "not end with a hyphen (role names \"<name>-ecs-hook-invoke-<region>\" are limited to 64 characters).",
+                    + ("not end with a hyphen (role names \"<name>-ecs-hook-invoke-<region>\" are limited to 64 characters)."
+                       if a.controller == "ecs" else
+                       "not end with a hyphen (target group names \"<name>-green\" are limited to 32 characters)."),
                 ),
             ),
         ),
@@ -152,7 +172,7 @@ def variables(a: Answers, hooks: list[Hook]) -> list[Variable]:
             "number",
             "Number of tasks"
             + (" when the service is created; afterwards Application Auto Scaling sets it (the module ignores changes)."
-               if a.autoscaling else ". During a deployment ECS runs this many tasks of each revision."),
+               if a.autoscaling and a.controller == "ecs" else ". During a deployment ECS runs this many tasks of each revision."),
             a.desired_count,
             (("var.desired_count >= 0 && floor(var.desired_count) == var.desired_count", "The desired_count must be a whole number of 0 or more."),),
         ),
@@ -350,6 +370,7 @@ def _load_balancer_variables(a: Answers) -> list[Variable]:
             (("var.deregistration_delay >= 0 && var.deregistration_delay <= 3600", "The deregistration_delay must be from 0 to 3600."),),
         )
     )
+    vs += ecs_inputs.target_group_inputs(a)
     vs += ecs_inputs.health_check_inputs(a)
     vs += ecs_inputs.tls_inputs(a)
     return vs
@@ -521,7 +542,7 @@ def context(a: Answers) -> dict[str, Any]:
     all_variables = variables(a, hooks)
     required = [v for v in all_variables if v.required]
     width = max(len(v.name) for v in required)
-    call = [(v.name, EXAMPLE_VALUES[v.name]) for v in required]
+    call = [(v.name, EXAMPLE_EXPRESSIONS[v.name]) for v in required]
     if a.launch_type == "FARGATE":
         call.append(("assign_public_ip", "true"))
     call.append(("container_port", "var.container_port"))
@@ -562,6 +583,6 @@ def context(a: Answers) -> dict[str, Any]:
         "provider_ceiling": PROVIDER_CEILING,
         "archive_floor": ARCHIVE_FLOOR,
         "rollback_triggers": rollback_triggers(a, hooks),
-        "example_inputs": [(v.name.ljust(width), EXAMPLE_VALUES[v.name]) for v in required],
+        "example_inputs": [(v.name.ljust(width), EXAMPLE_EXPRESSIONS[v.name]) for v in required],
         "example_call": [(name.ljust(call_width), value) for name, value in call],
     }

@@ -3,8 +3,9 @@
 
 resource "aws_lb_target_group" "blue" {
   # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
-  # one before the old one is destroyed, and two groups cannot share a name.
-  name_prefix          = "${substr(var.name, 0, 4)}b-"
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.blue : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}b-"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -30,8 +31,9 @@ resource "aws_lb_target_group" "blue" {
 
 resource "aws_lb_target_group" "green" {
   # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
-  # one before the old one is destroyed, and two groups cannot share a name.
-  name_prefix          = "${substr(var.name, 0, 4)}g-"
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.green : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}g-"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"

@@ -250,6 +250,12 @@ variable "deregistration_delay" {
   }
 }
 
+variable "target_group_names" {
+  description = "Names of existing target groups the module takes over (e.g. moved in by tfbg migrate), kept so that they are not replaced; null: the module names new groups by prefix, and a change that replaces one creates the new group first."
+  type        = object({ blue = string, green = string })
+  default     = null
+}
+
 variable "health_check_protocol" {
   description = "Protocol of the target groups' health check."
   type        = string

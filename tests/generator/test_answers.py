@@ -129,3 +129,5 @@ def test_a_baked_test_header_value_is_a_secret_of_16_characters_or_nothing():
     assert build({}).test_header_value == ""
     with pytest.raises(UserError, match="16-128 characters"):
         build({"test_traffic": "header", "test_header_value": "true"})
+    # An answers file recorded before the secret (the old default "true") replays without header mode.
+    assert build({"test_traffic": "listener", "test_header_value": "true"}).test_header_value == "true"

@@ -112,7 +112,8 @@ def test_correct_by_construction(renders, label):
         assert ignored == expected, (rtype, name)
     # Target groups are replaced create-before-destroy, under a name prefix (6 characters at most).
     for group in groups.values():
-        assert group["lifecycle"][0]["create_before_destroy"] is True and "name" not in group
+        assert group["lifecycle"][0]["create_before_destroy"] is True
+        assert value(group["name_prefix"]).startswith("var.target_group_names != null ? null :")
 
     # Header mode: the test rule sits on the production listener, evaluated first, with the header condition.
     if answers.test_traffic == "header":

@@ -17,11 +17,14 @@ import pytest
 from generator.answers import build
 from generator.canonical import CANONICAL
 from generator.render import render, templates_root
+from generator.controllers import predefined_config
 from tests.generator.example_inputs import EXAMPLE_INPUTS, aligned, example_inputs, tfvars
-from tests.generator.variants import matrix
+from tests.generator.variants import codedeploy_matrix, external_matrix, matrix
 from tests.harness.terraform import TerraformFailed
 
 VARIANTS = matrix()
+CODEDEPLOY = codedeploy_matrix()
+EXTERNAL = external_matrix()
 # The hook handler shipped in every module with hooks, and the settings it reads (contract §5).
 HANDLER_SETTINGS = {"WARMUP_SECONDS", "HEALTH_CHECK_URL", "HEALTH_CHECK_EXPECTED_STATUS", "ALARM_NAMES",
                     "CHECK_TIMEOUT_SECONDS", "POLL_INTERVAL_SECONDS"}
@@ -29,7 +32,10 @@ _spec = importlib.util.spec_from_file_location("tfbg_hook_handler", templates_ro
 HANDLER = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = HANDLER  # dataclasses look their module up while the class is created
 _spec.loader.exec_module(HANDLER)
-VARIANTS.update({f"canonical-{name}": {**answers, "name": name} for name, answers in CANONICAL.items()})
+for _name, _answers in CANONICAL.items():
+    {"codedeploy": CODEDEPLOY, "external": EXTERNAL}.get(_answers.get("controller", "ecs"), VARIANTS)[f"canonical-{_name}"] = {**_answers, "name": _name}
+# Every kind goes into the one batched root: one init, one validate, one plan for all of them.
+ALL = {**VARIANTS, **CODEDEPLOY, **EXTERNAL}
 
 
 def write(root: Path, files: dict[str, bytes]) -> None:
@@ -44,6 +50,20 @@ def module_label(label: str) -> str:
 
 
 PROVIDER_BLOCK = re.compile(r'^provider "aws" \{\n.*?^\}\n', re.S | re.M)
+
+
+def batched_example(label: str, example: str) -> str:
+    """A variant's examples/complete/main.tf, made one part of the batch root: its module call and
+    outputs renamed after the variant, `source` pointing at the variant, its provider block left to
+    the batch root (one provider instance instead of one per variant)."""
+    call = module_label(label)
+    text = PROVIDER_BLOCK.sub("", example)
+    assert 'module "service" {\n  source = "../.."\n' in text
+    text = text.replace('module "service" {\n  source = "../.."\n', f'module "{call}" {{\n  source = "../{label}"\n')
+    text = text.replace("module.service.", f"module.{call}.")
+    return re.sub(r'^output "(\w+)"', lambda m: f'output "{call}_{m.group(1)}"', text, flags=re.M)
+
+
 def batched_call(label: str, example: str) -> str:
     """One part of the batch root: the variant's examples/complete, called as a module with the batch
     root's network inputs (its provider block is removed by the caller: one provider for the batch)."""
@@ -60,10 +80,14 @@ def rendered(tmp_path_factory) -> Path:
     parts = ['provider "aws" {\n  region = "us-east-1"\n}\n']
     parts += [f'variable "{name}" {{\n  sensitive = {"true" if name == "test_header_value" else "false"}\n}}\n'
               for name in EXAMPLE_INPUTS]
-    for label, answers in VARIANTS.items():
+    for label, answers in ALL.items():
         write(root / label, render(build(answers)))
         example = root / label / "examples" / "complete" / "main.tf"
         text = example.read_text()
+        if label not in VARIANTS:  # CodeDeploy and EXTERNAL kinds: their examples pass placeholders
+            parts.append(batched_example(label, text))
+            continue
+        # The ECS kind's example creates everything around the module: call it as a module.
         assert PROVIDER_BLOCK.search(text)
         example.write_text(PROVIDER_BLOCK.sub("", text))
         parts.append(batched_call(label, text))
@@ -83,8 +107,11 @@ def plan(terraform, rendered) -> dict:
     return terraform.plan(rendered / "all", var_file=rendered / "inputs.tfvars")
 
 
-def planned(plan: dict, label: str, within: str = "module.service.") -> dict[str, dict]:
-    """address within the module (or, with within="", within the example) -> planned values, for one variant."""
+def planned(plan: dict, label: str, within: str | None = None) -> dict[str, dict]:
+    """address within the module -> planned values, for one variant. The ECS kind's module sits in its
+    example (module.service); within="" gives the example's own resources."""
+    if within is None:
+        within = "module.service." if label in VARIANTS else ""
     prefix = f"module.{module_label(label)}.{within}"
     return {
         change["address"][len(prefix):]: change["change"]["after"]
@@ -95,7 +122,7 @@ def planned(plan: dict, label: str, within: str = "module.service.") -> dict[str
 
 def test_matrix_validates_and_plans(plan):
     # validate and plan ran in the fixture; every variant must have produced its service.
-    for label in VARIANTS:
+    for label in ALL:
         assert "aws_ecs_service.this" in planned(plan, label), label
 
 
@@ -217,6 +244,69 @@ def _check_example(plan, label, answers):
     assert "123456789012:cluster" not in text and "listener/app/example" not in text
 
 
+@pytest.mark.parametrize("label", sorted(CODEDEPLOY))
+def test_codedeploy_planned_values(plan, label):
+    answers = build(CODEDEPLOY[label])
+    resources = planned(plan, label)
+    service = resources["aws_ecs_service.this"]
+    assert service["deployment_controller"] == [{"type": "CODE_DEPLOY"}]
+    assert not service.get("deployment_circuit_breaker") and not service.get("deployment_configuration")
+    assert len(service["load_balancer"]) == 1 and service["load_balancer"][0]["container_name"] == answers.container_name
+    assert resources["aws_codedeploy_app.this"]["compute_platform"] == "ECS"
+    group = resources["aws_codedeploy_deployment_group.this"]
+    assert group["deployment_style"] == [{"deployment_type": "BLUE_GREEN", "deployment_option": "WITH_TRAFFIC_CONTROL"}]
+    pair = group["load_balancer_info"][0]["target_group_pair_info"][0]
+    assert len(pair["target_group"]) == 2 and len(pair["prod_traffic_route"]) == 1
+    assert bool(pair.get("test_traffic_route")) == (answers.test_traffic == "listener")
+    events = group["auto_rollback_configuration"][0]["events"]
+    assert sorted(events) == sorted(["DEPLOYMENT_FAILURE"] + (["DEPLOYMENT_STOP_ON_ALARM"] if answers.alarm_rollback else []))
+    wait = group["blue_green_deployment_config"][0]["terminate_blue_instances_on_deployment_success"][0]
+    assert wait == {"action": "TERMINATE", "termination_wait_time_in_minutes": answers.bake_time_in_minutes}
+    predefined = predefined_config(answers)
+    if predefined:
+        assert group["deployment_config_name"] == predefined
+        assert "aws_codedeploy_deployment_config.this" not in resources
+    else:
+        routing = resources["aws_codedeploy_deployment_config.this"]["traffic_routing_config"][0]
+        shape = routing["time_based_canary"] if answers.strategy == "canary" else routing["time_based_linear"]
+        percent = answers.canary_percent if answers.strategy == "canary" else answers.step_percent
+        minutes = answers.canary_bake_time_in_minutes if answers.strategy == "canary" else answers.step_bake_time_in_minutes
+        assert shape == [{"percentage": percent, "interval": minutes}]
+    listeners = sorted(k for k in resources if k.startswith("aws_lb_listener."))
+    assert listeners == ["aws_lb_listener.production"] + (["aws_lb_listener.test"] if answers.test_traffic == "listener" else [])
+    alarms = sorted(k for k in resources if k.startswith("aws_cloudwatch_metric_alarm."))
+    assert alarms == (["aws_cloudwatch_metric_alarm.blue", "aws_cloudwatch_metric_alarm.green"] if answers.alarm_rollback else [])
+    functions = sorted(k for k in resources if k.startswith("aws_lambda_function."))
+    assert len(functions) == len(answers.hooks)
+    for name in functions:
+        assert resources[name]["timeout"] == 900 and resources[name]["handler"] == "handler.handler"
+    policy = "aws_iam_role_policy.codedeploy" if answers.least_privilege else "aws_iam_role_policy_attachment.codedeploy"
+    assert policy in resources
+    # The module's appspec output is appspec.yaml with the module's values (the README deploys with the file).
+    appspec = plan["planned_values"]["outputs"][f"{module_label(label)}_appspec"]["value"]
+    template = render(answers)["appspec.yaml"].decode()
+    expected = "".join(line + "\n" for line in template.splitlines() if not line.startswith("#"))
+    assert appspec == expected.replace("TASK_DEFINITION_ARN", "arn:aws:ecs:us-east-1:123456789012:task-definition/example:1")
+
+
+@pytest.mark.parametrize("label", sorted(EXTERNAL))
+def test_external_planned_values(plan, label):
+    answers = build(EXTERNAL[label])
+    resources = planned(plan, label)
+    service = resources["aws_ecs_service.this"]
+    assert service["deployment_controller"] == [{"type": "EXTERNAL"}]
+    assert not service.get("task_definition") and not service.get("load_balancer") and not service.get("launch_type")
+    task_sets = sorted(k for k in resources if k.startswith("aws_ecs_task_set."))
+    # A fresh module: the primary task set only (no canary input), none when a deployer owns them.
+    assert task_sets == ([] if answers.external_deployer else ["aws_ecs_task_set.primary"])
+    if not answers.external_deployer:
+        primary = resources["aws_ecs_task_set.primary"]
+        assert primary["scale"] == [{"unit": "PERCENT", "value": 100}] and primary["wait_until_stable"] is True
+        assert primary["launch_type"] == answers.launch_type
+    forward = resources["aws_lb_listener.production"]["default_action"][0]["forward"][0]["target_group"]
+    assert sorted(t["weight"] for t in forward) == [0, 100]
+
+
 def expected_timeout(answers) -> int:
     """Minutes a deployment may take with the module's default inputs (ecs-deployments.md R-37)."""
     steps = {"blue-green": 1, "linear": math.ceil(100 / answers.step_percent), "canary": 2}[answers.strategy]
@@ -287,3 +377,4 @@ def test_module_validation_blocks_reject_out_of_range_inputs(terraform, tmp_path
         terraform.plan(module / "examples" / "complete", var_file=inputs)
     assert "Invalid value for variable" in str(failure.value)
     assert message in str(failure.value)
+
