@@ -451,6 +451,7 @@ def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resou
     if vpc is not None:
         m.inputs["vpc_id"] = vpc
     port = m.answers.get("container_port", 8080)
+    names: list[str] = []
     for colour, group in zip(("blue", "green"), resources):
         # Arguments that force a new target group (provider target_group.go): a difference is a replacement.
         tg_port = to_number(group.get("port"))
@@ -466,14 +467,16 @@ def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resou
         _health_check(m, group, colour)
         m.moves.append((group.address, f"module.{m.call}.aws_lb_target_group.{colour}"))
         m.delete.append(f"{group.address} (moved into the module as {colour})")
-        expected = f"{m.name}-{colour}"
-        actual = _text(group.get("name"))
-        if actual != expected:
+        # The module names new groups by prefix; a moved group keeps its name through target_group_names
+        # (a name forces a replacement, while the service uses the group).
+        actual = hcl_expression(group.get("name"))
+        if actual is None:
             m.notes.append(
-                f"BLOCKING: {group.address} is named {actual or _describe(group.get('name'))!r}; the module names it "
-                f"{expected!r}, and a target group's name forces its replacement (while the service uses it). Set "
-                f"`name = \"{actual}\"` on aws_lb_target_group.{colour} in the generated lb.tf before the first plan."
+                f"BLOCKING: the name of {group.address} ({_describe(group.get('name'))}) is not known here; a target "
+                "group's name forces its replacement: pass it in target_group_names."
             )
+        names.append(actual or '"<its name>"')
+    m.inputs["target_group_names"] = "{ blue = %s, green = %s }" % tuple(names)
 
 
 def _codedeploy_resources(model: Model, m: Migration) -> None:
