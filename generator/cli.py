@@ -7,6 +7,7 @@ import sys
 import typer
 
 from generator.new_cli import new
+from insight.timeline_cli import timeline
 from validator.lint_cli import explain, lint, rules
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.command("new", short_help="Generate a Terraform module for an ECS service.")
 app.command("lint", short_help="Lint Terraform directories or plan JSON files.")(lint)
 app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
 app.command("explain", short_help="Show a rule's documentation.")(explain)
+app.command("timeline", short_help="Show each ECS deployment stage by stage.")(timeline)
 
 
 def _is(error: BaseException, class_name: str) -> bool:

@@ -71,6 +71,25 @@ class Estimate:
         return f"{shown} = {fmt_minutes(self.minutes)} min"
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One timed piece of the traffic part of a deployment, in order.
+
+    `stage`: TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, STEP_BAKE (the wait between LINEAR steps or
+    after the CANARY step; not a hookable ECS stage) or BAKE_TIME. `minimum` counts towards the lower
+    bound (the sum of all minima IS `Estimate.minutes`); `maximum` is what the configuration allows it
+    to last at most (hooks aside). `production`: the share of production traffic on the new revision
+    once this phase is over (None: not known statically). `step`: 1-based traffic step, 0 otherwise.
+    """
+
+    stage: str
+    minimum: Fraction
+    maximum: Fraction
+    production: Fraction | None
+    step: int = 0
+    note: str = ""
+
+
 @dataclass
 class TrafficSchedule:
     """The traffic steps of one deployment, and the lower bound of its duration they imply.
@@ -90,6 +109,7 @@ class TrafficSchedule:
     estimate: Estimate
     # What the defaults filled in, for explanations: {"step_percent": "API default 10"}.
     defaults: dict[str, str] = field(default_factory=dict)
+    phases: list[Phase] = field(default_factory=list)
 
 
 def _minutes_value(value: Any, default: int | None, name: str, estimate: Estimate) -> Fraction:
@@ -172,7 +192,37 @@ def traffic_schedule(strategy: str, config: dict, nlb: bool | None) -> TrafficSc
             f"NLB: 10 min x (1 TEST_TRAFFIC_SHIFT + {production_shifts} PRODUCTION_TRAFFIC_SHIFT)",
         )
     nlb_delay = NLB_DELAY_MINUTES if nlb else (0 if nlb is False else None)
-    return TrafficSchedule(strategy, steps, step_bake, bake, nlb_delay, estimate, defaults)
+    phases = _phases(strategy, steps, step_bake, bake, nlb, production_shifts)
+    return TrafficSchedule(strategy, steps, step_bake, bake, nlb_delay, estimate, defaults, phases)
+
+
+def _phases(strategy: str, steps: list[Fraction | None], step_bake: Fraction, bake: Fraction,
+            nlb: bool | None, counted_shifts: int) -> list[Phase]:
+    """The estimate's terms laid out in time. Their minima sum to exactly the estimate: a shift the
+    estimate does not count (the second CANARY shift when canary_percent is unknown and may be 100)
+    gets minimum 0 and its NLB delay as maximum; an unknown NLB gets minimum 0, maximum 10."""
+    delay_min = Fraction(NLB_DELAY_MINUTES if nlb else 0)
+    delay_max = Fraction(0 if nlb is False else NLB_DELAY_MINUTES)
+    nlb_note = "" if nlb is False else ("NLB: +10 min" if nlb else "+10 min if the listener is an NLB")
+    phases = [Phase("TEST_TRAFFIC_SHIFT", delay_min, delay_max, Fraction(0), 0, nlb_note)]
+    shifts = steps or [None]
+    for index, production in enumerate(shifts):
+        counted = index < counted_shifts
+        phases.append(Phase("PRODUCTION_TRAFFIC_SHIFT", delay_min if counted else Fraction(0), delay_max,
+                            production, index + 1,
+                            nlb_note if counted else (f"{nlb_note}; only if canary_percent < 100" if nlb_note
+                                                      else "only if canary_percent < 100")))
+        last = index == len(shifts) - 1
+        if strategy == "LINEAR" and not last:
+            phases.append(Phase("STEP_BAKE", step_bake, step_bake, production, index + 1, "step_bake_time_in_minutes"))
+        if strategy == "CANARY" and (index == 0):
+            # TFBG307 counts the canary bake also when canary_percent = 100 (one shift): so does this.
+            phases.append(Phase("STEP_BAKE", step_bake, step_bake, production, index + 1, "canary_bake_time_in_minutes"))
+    if strategy == "LINEAR" and not steps:
+        phases.append(Phase("STEP_BAKE", Fraction(0), step_bake, None, 0,
+                            "step_percent not known: the number of step bakes is not known"))
+    phases.append(Phase("BAKE_TIME", bake, bake, Fraction(100) if steps else None, 0, "bake_time_in_minutes"))
+    return phases
 
 
 def estimate_deployment(strategy: str, config: dict, nlb: bool | None) -> Estimate:

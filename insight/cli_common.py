@@ -1,0 +1,46 @@
+"""What every insight command does the same way: read PATH into the model as `tfbg lint` does (a
+directory, a plan JSON file, or - for a plan on stdin), and write the result to stdout or, all or
+nothing, to -o FILE."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from validator.errors import InputError
+from validator.lint_cli import _load, _targets, _write_atomically
+from validator.model import Model
+
+
+def load_model(path: str, var_files: list[str] | None = None, variables: list[str] | None = None) -> Model:
+    """The model of one directory or plan; bad input is one line on stderr and exit code 2."""
+    parsed: dict[str, str] = {}
+    for item in variables or []:
+        name, separator, value = item.partition("=")
+        if not separator or not name.strip():
+            fail(f"--var {item!r}: expected NAME=VALUE")
+        parsed[name.strip()] = value
+    target = _targets([path])[0]
+    try:
+        model = _load(target, var_files or [], parsed, None)
+    except InputError as error:
+        fail(str(error))
+    for diagnostic in model.diagnostics:
+        if diagnostic.severity == "error":
+            # The model is partial: say so once, the drawing is still useful.
+            print(f"tfbg: warning: {diagnostic.location}: {diagnostic.message}", file=sys.stderr)
+    return model
+
+
+def fail(message: str) -> None:
+    print(f"tfbg: error: {message}", file=sys.stderr)
+    raise typer.Exit(code=2)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(output, text)
