@@ -7,6 +7,7 @@ import sys
 import typer
 
 from generator.new_cli import new
+from insight.graph_cli import graph
 from insight.timeline_cli import timeline
 from validator.lint_cli import explain, lint, rules
 
@@ -26,6 +27,7 @@ app.command("lint", short_help="Lint Terraform directories or plan JSON files.")
 app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
 app.command("explain", short_help="Show a rule's documentation.")(explain)
 app.command("timeline", short_help="Show each ECS deployment stage by stage.")(timeline)
+app.command("graph", short_help="Draw listeners, rules, target groups, roles, hooks.")(graph)
 
 
 def _is(error: BaseException, class_name: str) -> bool:
