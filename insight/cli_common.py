@@ -14,6 +14,13 @@ from validator.lint_cli import _load, _targets, _write_atomically
 from validator.model import Model
 
 
+# The options every insight command takes, declared once.
+PATH = typer.Argument(".", help="A Terraform directory, a plan JSON file (terraform show -json), or -.")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+VAR_FILE = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable).")
+VAR = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable).")
+
+
 def load_model(path: str, var_files: list[str] | None = None, variables: list[str] | None = None) -> Model:
     """The model of one directory or plan; bad input is one line on stderr and exit code 2."""
     parsed: dict[str, str] = {}

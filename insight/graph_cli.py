@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from insight.cli_common import emit, load_model
+from insight.cli_common import OUTPUT, PATH, VAR, VAR_FILE, emit, load_model
 from insight.graph import build_graph
 
 
@@ -20,13 +20,13 @@ class GraphFormat(str, Enum):
 
 
 def graph(
-    path: str = typer.Argument(".", help="A Terraform directory, a plan JSON file (terraform show -json), or -."),
+    path: str = PATH,
     output_format: GraphFormat = typer.Option(GraphFormat.svg, "--format", "-f",
                                               help="svg, dot, mermaid, or markdown (a Mermaid block and the findings)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Optional[Path] = OUTPUT,
     no_findings: bool = typer.Option(False, "--no-findings", help="Do not run tfbg lint's rules onto the edges."),
-    var_file: list[str] = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable)."),
-    var: list[str] = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable)."),
+    var_file: list[str] = VAR_FILE,
+    var: list[str] = VAR,
 ) -> None:
     """Draw the wiring of each ECS deployment: listeners, rules, target groups, roles, hooks, and the
     lint findings on the edges they concern."""

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from insight.cli_common import emit, fail, load_model
+from insight.cli_common import OUTPUT, PATH, VAR, VAR_FILE, emit, fail, load_model
 from insight.timeline import timelines, to_json
 
 
@@ -22,12 +22,12 @@ class TimelineFormat(str, Enum):
 
 
 def timeline(
-    path: str = typer.Argument(".", help="A Terraform directory, a plan JSON file (terraform show -json), or -."),
+    path: str = PATH,
     service: Optional[str] = typer.Option(None, "--service", help="Only this service (or deployment group) address."),
     output_format: TimelineFormat = typer.Option(TimelineFormat.text, "--format", "-f", help="text, json or svg."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    var_file: list[str] = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable)."),
-    var: list[str] = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable)."),
+    output: Optional[Path] = OUTPUT,
+    var_file: list[str] = VAR_FILE,
+    var: list[str] = VAR,
 ) -> None:
     """Show each ECS deployment stage by stage: traffic weights, hooks, minimum and maximum minutes, the
     rollback window and the terraform apply timeout."""

@@ -105,7 +105,7 @@ def _summary(console: Console, timeline: Timeline) -> None:
         lines.append(("task set", f"{task_set['address']}: scale {scale}, target groups "
                                   f"{', '.join(task_set['target_groups']) or '-'}"
                                   + (f"; declared weights: {weights}" if weights else "")
-                                  + f"; wait_until_stable {task_set['wait_until_stable']}"
+                                  + f"; wait_until_stable {str(task_set['wait_until_stable']).lower()}"
                                   f" ({task_set['wait_until_stable_timeout']})", ""))
     if timeline.apply:
         apply = timeline.apply
