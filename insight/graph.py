@@ -261,8 +261,13 @@ def _allowed(policies) -> list[str]:
         if policy.unknown:
             lines.append(f"{policy.label}: not known statically")
         elif actions:
-            shown = ", ".join(dict.fromkeys(actions))
-            lines.append(f"allows {shown if len(shown) < 70 else shown[:67] + '…'}")
+            by_service: dict[str, list[str]] = {}
+            for action in dict.fromkeys(actions):
+                service, _, name = action.partition(":")
+                by_service.setdefault(service, []).append(name)
+            for service, names in by_service.items():
+                shown = ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:2])} and {len(names) - 2} more"
+                lines.append(f"allows {service}: {shown}")
     return lines
 
 

@@ -219,7 +219,8 @@ def _node(graph: Graph, node: Node, layout: Layout) -> str:
 def _markers() -> str:
     def arrow(name: str, color: str) -> str:
         return element("marker", element("path", d="M0,0 L10,5 L0,10 z", fill=color), id=name, viewBox="0 0 10 10",
-                       refX=9, refY=5, markerWidth=7, markerHeight=7, orient="auto-start-reverse")
+                       refX=9, refY=5, markerWidth=10, markerHeight=10, markerUnits="userSpaceOnUse",
+                       orient="auto-start-reverse")
     return arrow("arrow", "#8c959f") + arrow("arrow-dangling", "#cf222e") + "".join(
         arrow(f"arrow-{severity.value}", color) for severity, color in SEVERITY_COLOR.items())
 
