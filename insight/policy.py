@@ -228,6 +228,11 @@ class _Builder:
                     grants.setdefault((("*",) if arn == "*" else (arn,), None), set()).add(action)
             for path, service in spec.passes:
                 for value in _values_at(resource, path):
+                    if path in spec.computed and isinstance(value, Unknown) and self.model.kind == "plan":
+                        # Unset and computed, or set to an expression the plan does not show: say so.
+                        self.note(f"{resource.address}: {path} is computed and not known from the plan: if the "
+                                  f"configuration sets it, also grant iam:PassRole on that role to {service}")
+                        continue
                     arn = self.role_arn(value, resource)
                     self.policy.requirements.append(Requirement(resource.address, "iam:PassRole", arn, service))
                     grants.setdefault(((arn,), service), set()).add("iam:PassRole")

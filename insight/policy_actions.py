@@ -38,6 +38,8 @@ class ResourceActions:
     delete: tuple[str, ...] = ()
     # (attribute path with * for any index, service principal) of roles the resource passes.
     passes: tuple[tuple[str, str], ...] = ()
+    # Of those, the Optional+Computed attributes: a plan shows them unknown also when nothing sets them.
+    computed: tuple[str, ...] = ()
     # Extra ARNs the same calls act on (a log group's ":*" form).
     also: tuple[str, ...] = ()
     note: str = ""
@@ -62,6 +64,7 @@ MANAGED: dict[str, ResourceActions] = {
         passes=(("load_balancer.*.advanced_configuration.0.role_arn", "ecs.amazonaws.com"),
                 ("deployment_configuration.0.lifecycle_hook.*.role_arn", "ecs.amazonaws.com"),
                 ("iam_role", "ecs.amazonaws.com")),
+        computed=("iam_role",),
         also=("arn:{partition}:ecs:{region}:{account}:service-deployment/{cluster}/{name}/*",),
     ),
     "aws_ecs_task_set": ResourceActions(
