@@ -47,7 +47,6 @@ from validator.rules.hooks import LAMBDA, PAUSE, hook_type, lifecycle_hooks
 
 HOOK_DEFAULT_TIMEOUT = 1440  # API_DeploymentLifecycleHook timeoutConfiguration default (both types)
 HOOK_DEFAULT_ACTION = "ROLLBACK"
-STAGE_LIMIT_NOTE = "ECS ends a lifecycle stage after at most 24 hours (ECS DG blue-green-deployment-how-it-works)"
 
 # ECS-native stage order; the traffic stages come from the shared schedule.
 BEFORE_TRAFFIC = ("RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP")
@@ -202,6 +201,9 @@ def _hooks(service: Resource, model: Model, timeline: Timeline) -> None:
             notes.append("waits for ContinueServiceDeployment (or its timeout)")
         elif kind == LAMBDA:
             notes.append("invoked again while it returns IN_PROGRESS; FAILED rolls back")
+        if any(stage in ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT") for stage in stages):
+            # ECS DG lambda-lifecycle-hooks.html: there is no ROLLBACK stage; these hooks run again.
+            notes.append("runs again if the deployment rolls back")
         timeline.hooks.append(Hook(
             kind=kind if isinstance(kind, str) else f"(unknown: {kind})",
             target=_target_label(model, hook.get("hook_target_arn")) if kind != PAUSE else "",
