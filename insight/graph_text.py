@@ -52,7 +52,7 @@ def _mermaid_id(index: int) -> str:
 
 def _mermaid_text(value: str) -> str:
     # Mermaid labels in quotes: escape quotes and the characters its parser treats specially.
-    return value.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return value.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("|", "#124;")
 
 
 def mermaid(graph: Graph) -> str:
