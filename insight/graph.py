@@ -87,6 +87,7 @@ class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    _by_ends: dict[tuple[str, str, str], Edge] = field(default_factory=dict, repr=False)
 
     def node(self, id_: str, kind: str, title: str, details: list[str] | None = None, external: bool = False) -> Node:
         existing = self.nodes.get(id_)
@@ -95,12 +96,12 @@ class Graph:
         return existing
 
     def edge(self, source: str, target: str, label: str, kind: str) -> Edge:
-        for edge in self.edges:
-            if (edge.source, edge.target, edge.kind) == (source, target, kind):
-                if label and label not in edge.label.split(", "):
-                    edge.label = f"{edge.label}, {label}" if edge.label else label
-                return edge
-        edge = Edge(source, target, label, kind)
+        edge = self._by_ends.get((source, target, kind))
+        if edge is not None:
+            if label and label not in edge.label.split(", "):
+                edge.label = f"{edge.label}, {label}" if edge.label else label
+            return edge
+        edge = self._by_ends[(source, target, kind)] = Edge(source, target, label, kind)
         self.edges.append(edge)
         return edge
 
@@ -405,6 +406,12 @@ _ADDRESS = re.compile(r"(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*(?:data\.)?a
 
 
 def _attach_findings(graph: Graph, findings: list[Finding]) -> None:
+    ends: dict[frozenset[str], Edge] = {}
+    dangling: dict[str, Edge] = {}  # target group -> its dangling edge
+    for edge in graph.edges:
+        ends.setdefault(frozenset((edge.source, edge.target)), edge)
+        if edge.dangling:
+            dangling[edge.target] = edge
     for finding in findings:
         if finding.rule_id == "TFBG002":
             continue  # input problems are about files, not the wiring
@@ -412,9 +419,9 @@ def _attach_findings(graph: Graph, findings: list[Finding]) -> None:
         graph.findings.append(finding)
         named = [finding.address, *finding.related, *_ADDRESS.findall(finding.message)]
         others = [n for n in dict.fromkeys(named[1:]) if n != finding.address and n in graph.nodes]
-        edge = _edge_between(graph, finding.address, others)
+        edge = _edge_between(graph, ends, dangling, finding.address, others)
         if edge is None and finding.rule_id in ("TFBG113", "TFBG112"):
-            edge = next((e for e in graph.edges if e.dangling and e.target in others), None)
+            edge = next((dangling[o] for o in others if o in dangling), None)
         if edge is not None:
             edge.findings.append(index)
         elif finding.address in graph.nodes:
@@ -425,13 +432,17 @@ def _attach_findings(graph: Graph, findings: list[Finding]) -> None:
             graph.findings.pop()  # about something the graph does not draw
 
 
-def _edge_between(graph: Graph, address: str, others: list[str]) -> Edge | None:
+def _edge_between(graph: Graph, ends: dict[frozenset[str], Edge], dangling: dict[str, Edge], address: str,
+                  others: list[str]) -> Edge | None:
+    """The edge joining the finding's resource and one it names; or the dangling edge of a target
+    group it names whose marker is about the finding's resource."""
     for other in others:
-        for edge in graph.edges:
-            if {edge.source, edge.target} == {address, other}:
-                return edge
-            if edge.dangling and edge.target == other and address in graph.nodes[edge.source].details[0]:
-                return edge
+        edge = ends.get(frozenset((address, other)))
+        if edge is not None:
+            return edge
+        edge = dangling.get(other)
+        if edge is not None and address in graph.nodes[edge.source].details[0]:
+            return edge
     return None
 
 

@@ -32,10 +32,11 @@ def _wrap(line: str, chars: int) -> list[str]:
     return parts + [line]
 
 
-def _spans_columns(graph: Graph, edge: Edge) -> bool:
-    used = sorted({node.layer for node in graph.nodes.values()})
-    source, target = graph.nodes[edge.source].layer, graph.nodes[edge.target].layer
-    return abs(used.index(source) - used.index(target)) > 1
+def _spanning_count(graph: Graph) -> int:
+    """How many edges skip a column (each gets a lane above the drawing)."""
+    column = {layer: i for i, layer in enumerate(sorted({node.layer for node in graph.nodes.values()}))}
+    return sum(1 for edge in graph.edges
+               if abs(column[graph.nodes[edge.source].layer] - column[graph.nodes[edge.target].layer]) > 1)
 
 
 class Layout:
@@ -88,11 +89,13 @@ class Layout:
             order = columns if sweep % 2 == 0 else list(reversed(columns))
             for column in order:
                 ids = self.layers[column]
+                members = set(ids)
+                before = {node_id: i for i, node_id in enumerate(ids)}
 
-                def key(node_id: str, ids: list[str] = ids) -> tuple[float, int]:
-                    others = [position[o] for o in around[node_id] if o not in ids]
+                def key(node_id: str, members: set[str] = members, before: dict[str, int] = before) -> tuple[float, int]:
+                    others = [position[o] for o in around[node_id] if o not in members]
                     mean = sum(others) / len(others) if others else position[node_id]
-                    return (mean, ids.index(node_id))
+                    return (mean, before[node_id])
 
                 self.layers[column] = sorted(ids, key=key)
                 position.update({n: i for i, n in enumerate(self.layers[column])})
@@ -152,7 +155,7 @@ def render_svg(graph: Graph, title: str = "tfbg graph") -> str:
     if not graph.nodes:
         return document(640, 80, [text(20, 45, "No ECS service, CodeDeploy deployment group or task set found.", 14)],
                         title)
-    layout = Layout(graph, top=ROUTE_TOP + 13 * sum(1 for e in graph.edges if _spans_columns(graph, e)) + 16)
+    layout = Layout(graph, top=ROUTE_TOP + 13 * _spanning_count(graph) + 16)
     body: list[str] = [element("defs", _markers())]
     body.append(text(LEFT, 30, title, 16, weight="bold"))
     body.append(text(LEFT, 50, "traffic flows left to right: listener → rule → target group → service; "

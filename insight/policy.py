@@ -104,6 +104,17 @@ class _Builder:
         self.note(f"{owner.address}: the cluster is not known statically ({_show(value)}): its ARN uses * there")
         return "*"
 
+    def roles_by_name(self) -> dict[str, list[Resource]]:
+        def build() -> dict[str, list[Resource]]:
+            index: dict[str, list[Resource]] = {}
+            for role in self.model.by_type("aws_iam_role"):
+                name = role.get("name")
+                if isinstance(name, str):
+                    index.setdefault(name, []).append(role)
+            return index
+
+        return self.model.memo("insight.roles_by_name", build)
+
     def role_arn(self, value: Any, owner: Resource, what: str = "a role it passes") -> str:
         role = role_of(self.model, value)
         if isinstance(role, Resource):
@@ -111,7 +122,7 @@ class _Builder:
         if isinstance(value, str) and value.startswith("arn:"):
             return value
         if isinstance(value, str) and value:  # a role name (aws_iam_role.x.name / .id, or a literal)
-            named = [r for r in self.model.by_type("aws_iam_role") if r.get("name") == value]
+            named = self.roles_by_name().get(value, [])
             return self.own_arn(named[0]) if len(named) == 1 else f"{self.base('iam', region=False)}:role/{value}"
         self.note(f"{owner.address}: {what} is not known statically ({_show(value)}): its ARN is role/*")
         return f"{self.base('iam', region=False)}:role/*"
