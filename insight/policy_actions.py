@@ -1,5 +1,5 @@
 """What `terraform apply` calls for each resource type of an ECS deployment: the documented action list
-`tfbg policy` grants (docs/policy.md prints it, with its sources).
+`tfbg policy` grants (docs/insight.md prints it, with its sources).
 
 Per resource type: the API calls of the provider's create, read (refresh, and the read after every
 create/update), update and delete functions, the tagging calls (tag-on-create is authorized as the
