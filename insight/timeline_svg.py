@@ -126,7 +126,7 @@ def _timeline(body: list[str], timeline: Timeline, top: float) -> float:
     lanes: dict[str, int] = {}
     for stage in timeline.stages:
         lanes.setdefault(_label(stage), len(lanes))
-    lanes_top = line_y + 16
+    lanes_top = line_y + 30
     lanes_bottom = lanes_top + LANE * len(lanes)
     weights_top = lanes_bottom + 18
     weights_bottom = weights_top + WEIGHTS
@@ -171,9 +171,9 @@ def _timeline(body: list[str], timeline: Timeline, top: float) -> float:
     _ticks(body, timeline, axis, weights_bottom)
     if timeout is not None:
         x = axis.x_of(timeout, timeline.stages)
-        body.append(element("line", x1=x, y1=lanes_top - 12, x2=x, y2=weights_bottom + 4, stroke=TIMEOUT_LINE,
+        body.append(element("line", x1=x, y1=lanes_top - 16, x2=x, y2=weights_bottom + 4, stroke=TIMEOUT_LINE,
                             stroke_width=2, stroke_dasharray="6 4", class_="apply-timeout"))
-        body.append(text(x - 4, lanes_top - 16, f"terraform apply timeout {fmt_minutes(timeout)} min", 10,
+        body.append(text(x - 4, lanes_top - 20, f"terraform apply timeout {fmt_minutes(timeout)} min", 10,
                          anchor="end", fill=TIMEOUT_LINE, weight="bold"))
         if axis.broken:
             body.append(text(x - 30, weights_bottom + 18, "≈", 14, anchor="middle", fill=TIMEOUT_LINE))
