@@ -289,7 +289,32 @@ def ecs_native(service: Resource, model: Model, strategy: str) -> Timeline:
     _attach_hooks(timeline)
     _place(timeline)
     _apply(service, timeline)
+    timeline.notes.append("rolls back on: " + ", ".join(_rollback_triggers(service, timeline)))
     return timeline
+
+
+def _rollback_triggers(service: Resource, timeline: Timeline) -> list[str]:
+    """What can roll the deployment back while the window is open (ECS DG deployment-type-blue-green,
+    deployment-alarm-failure, deployment-circuit-breaker; hooks: lambda-/pause-lifecycle-hooks)."""
+    triggers = []
+    breaker = is_true(service.get("deployment_circuit_breaker.0.rollback"))
+    if breaker:
+        triggers.append("the deployment circuit breaker (tasks failing to start)")
+    elif breaker is None:
+        triggers.append("the deployment circuit breaker (rollback not known statically)")
+    alarms = service.get("alarms.0.alarm_names")
+    rollback_alarms = is_true(service.get("alarms.0.rollback"))
+    if rollback_alarms is not False and not is_absent(alarms):
+        names = (f"({', '.join(alarms)})" if isinstance(alarms, list) and all(isinstance(a, str) for a in alarms)
+                 else _text(alarms))
+        triggers.append(f"CloudWatch alarms {names}" + ("" if rollback_alarms else ", if alarms.rollback is true"))
+    if any(hook.kind == LAMBDA for hook in timeline.hooks):
+        triggers.append("a Lambda hook returning FAILED")
+    if any(hook.on_timeout == "ROLLBACK" for hook in timeline.hooks):
+        triggers.append("a hook timing out (action ROLLBACK)")
+    triggers.append("StopServiceDeployment (ROLLBACK) by hand" + (", or Ctrl-C of terraform apply (sigint_rollback)"
+                                                                 if is_true(service.get("sigint_rollback")) else ""))
+    return triggers
 
 
 def _traffic_stages(timeline: Timeline, schedule: TrafficSchedule, has_test: bool | None, headless: bool) -> None:
