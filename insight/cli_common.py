@@ -4,13 +4,14 @@ nothing, to -o FILE."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import typer
 
 from validator.errors import InputError
-from validator.lint_cli import _load, _targets, _write_atomically
+from validator.lint_cli import _write_atomically
 from validator.model import Model
 
 
@@ -29,9 +30,8 @@ def load_model(path: str, var_files: list[str] | None = None, variables: list[st
         if not separator or not name.strip():
             fail(f"--var {item!r}: expected NAME=VALUE")
         parsed[name.strip()] = value
-    target = _targets([path])[0]
     try:
-        model = _load(target, var_files or [], parsed, None)
+        model = _read(path, var_files or [], parsed)
     except InputError as error:
         fail(str(error))
     for diagnostic in model.diagnostics:
@@ -39,6 +39,26 @@ def load_model(path: str, var_files: list[str] | None = None, variables: list[st
             # The model is partial: say so once, the drawing is still useful.
             print(f"tfbg: warning: {diagnostic.location}: {diagnostic.message}", file=sys.stderr)
     return model
+
+
+def _read(target: str, var_files: list[str], variables: dict[str, str]) -> Model:
+    """The loaders' public entry points, with the input checks `tfbg lint` makes (lint's own reader
+    is private to its CLI and moving with its parallel runner)."""
+    if target != "-" and target.endswith((".tf", ".tfvars")) and os.path.isfile(target):
+        target = os.path.dirname(target) or "."  # a file stands for its directory, as for lint
+    if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
+        if target != "-" and not os.path.isfile(target):
+            raise InputError(f"{target}: no such file")
+        from validator.loaders.plan import load_plan
+
+        return load_plan(target)
+    if not os.path.exists(target):
+        raise InputError(f"{target}: no such file or directory")
+    if not os.path.isdir(target):
+        raise InputError(f"{target}: expected a Terraform directory, a plan .json file or -")
+    from validator.loaders.hcl import load_directory
+
+    return load_directory(target, var_files=var_files, variables=variables)
 
 
 def fail(message: str) -> None:
