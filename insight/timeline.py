@@ -522,7 +522,6 @@ def _codedeploy_traffic(timeline: Timeline, kind: str, percent: Any, interval: A
     config = {"bake_time_in_minutes": 0, block: [{keys[0]: percent if percent is not None else Unknown("percentage"),
                                                   keys[1]: interval if interval is not None else Unknown("interval")}]}
     schedule = traffic_schedule(strategy, config, nlb=False)
-    previous = Fraction(0)
     for phase in schedule.phases:
         if phase.stage not in ("PRODUCTION_TRAFFIC_SHIFT", "STEP_BAKE"):
             continue
@@ -535,7 +534,6 @@ def _codedeploy_traffic(timeline: Timeline, kind: str, percent: Any, interval: A
             stage.notes.append(f"interval {interval} min before the next shift" if not isinstance(interval, (Ref, Unknown))
                                else "interval not known statically")
         timeline.stages.append(stage)
-        previous = phase.production or previous
 
 
 def _termination(group: Resource, timeline: Timeline, test: Fraction | None) -> None:
