@@ -137,6 +137,14 @@ def _endpoint(graph: Graph, model: Model, value: Any, kind: str, role: str = "")
     return node.id
 
 
+def _endpoint_id(model: Model, value: Any) -> str | None:
+    """The node id `_endpoint` would give a value, without adding a node."""
+    if value is None or is_absent(value):
+        return None
+    resolved = resolve_resource(model, value)
+    return resolved.address if isinstance(resolved, Resource) else _short(value)
+
+
 def _conditions(rule: Resource) -> list[str]:
     result = []
     conditions = rule.get("condition")
@@ -360,6 +368,15 @@ def _codedeploy(graph: Graph, model: Model, group: Resource) -> None:
     role = _role(graph, model, group.get("service_role_arn"), "CodeDeploy service role", codedeploy_needs(model, group))
     if role:
         graph.edge(group.address, role, "assumes", "role")
+    from insight.timeline import appspec_hooks
+
+    for event, function_name in appspec_hooks(model)[0].items():
+        function = next((f for f in model.by_type("aws_lambda_function") if f.get("function_name") == function_name),
+                        None)
+        if function is not None:
+            _resource_node(graph, model, function, "function")
+            graph.nodes[function.address].details.append(f"AppSpec hook {event}")
+            graph.edge(group.address, function.address, f"AppSpec {event}", "hook")
 
 
 def _task_set(graph: Graph, model: Model, task_set: Resource) -> None:
@@ -390,13 +407,29 @@ def _lambda_roles(graph: Graph, model: Model) -> None:
             graph.edge(node.id, role, "runs as", "execution")
 
 
-def _dangling(graph: Graph) -> None:
+def _forwards_unknown(model: Model) -> bool:
+    """Does some listener or rule of the configuration forward to target groups not known statically?
+    Then no target group can be shown as one nothing forwards to."""
+    for resource in model.by_type(*LISTENER_TYPES, *LISTENER_RULE_TYPES):
+        forwards = forward_targets(resource)
+        if forwards.unknown is not None or any(isinstance(t.arn, Unknown) for t in forwards.targets):
+            return True
+    return False
+
+
+def _dangling(graph: Graph, model: Model) -> None:
     forwarded = {edge.target for edge in graph.edges if edge.kind == "forward"}
+    uncertain = _forwards_unknown(model)
     for edge in list(graph.edges):
         if edge.kind in ("primary", "alternate") and edge.target not in forwarded:
             target = graph.nodes[edge.target]
             if target.external:
                 continue  # a target group managed elsewhere may well be forwarded to elsewhere
+            if uncertain:
+                line = "whether a rule forwards here is not known statically"
+                if line not in target.details:
+                    target.details.append(line)
+                continue
             marker = graph.node(f"{edge.target}:dangling", "dangling", "no rule forwards here",
                                 [f"{edge.kind} target group of {edge.source}"])
             graph.edge(marker.id, edge.target, "nothing forwards", "dangling")
@@ -456,15 +489,16 @@ def build_graph(model: Model, with_findings: bool = True) -> Graph:
             _codedeploy(graph, model, group)
     for task_set in model.by_type("aws_ecs_task_set"):
         _task_set(graph, model, task_set)
-    # Listeners and rules of the configuration that the services did not reach (e.g. a CodeDeploy
-    # listener's default action) still show what they forward to.
+    # Listeners and rules the services do not name (a CodeDeploy route's rules, an EXTERNAL service's
+    # listener) still show what they forward to, when that is a target group of the drawing.
     for resource in model.by_type(*LISTENER_TYPES, *LISTENER_RULE_TYPES):
-        if resource.address in graph.nodes and resource.mode == "managed":
+        if resource.address in graph.nodes or resource.mode != "managed":
             continue
-        if any(edge.target == resource.address for edge in graph.edges) or resource.type in LISTENER_RULE_TYPES:
+        forwarded = {_endpoint_id(model, target.arn) for target in forward_targets(resource).targets}
+        if forwarded & {n for n, node in graph.nodes.items() if node.kind == "target_group"}:
             _resource_node(graph, model, resource, "rule")
     _lambda_roles(graph, model)
-    _dangling(graph)
+    _dangling(graph, model)
     if with_findings:
         _attach_findings(graph, lint(model))
     return graph

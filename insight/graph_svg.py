@@ -200,7 +200,8 @@ def render_svg(graph: Graph, title: str = "tfbg graph") -> str:
                 y += 15
             y += 3
     y += _legend(body, y, layout.width)
-    return document(max(layout.width, 900), y + 10, body, title)
+    # Edges between boxes of one column loop out to the right of it: room for the last column's loops.
+    return document(max(layout.width + 70, 900), y + 10, body, title)
 
 
 def _node(graph: Graph, node: Node, layout: Layout) -> str:

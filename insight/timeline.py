@@ -19,8 +19,10 @@ Minutes are exact fractions. A stage's `maximum` is None when the configuration 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from validator.deployment_time import (
@@ -467,13 +469,21 @@ def codedeploy(group: Resource, model: Model) -> Timeline:
     has_test = group.get("load_balancer_info.0.target_group_pair_info.0.test_traffic_route")
     test_on = Fraction(100) if not is_absent(has_test) else None
     old_new = (Fraction(100), Fraction(0))
-    appspec = "AppSpec hook (defined in the AppSpec of each deployment, not in Terraform)"
+    appspec_hooks_found, appspec_files = appspec_hooks(model)
+    if appspec_files:
+        timeline.notes.append("AppSpec hooks read from " + ", ".join(str(p) for p in appspec_files)
+                              + " (each deployment's own AppSpec decides)")
 
     def event(name: str, rollback: bool = True, maximum: Fraction | None = Fraction(0), test=None,
               weights=old_new, note: str = "", hookable: bool = False) -> Stage:
         stage = Stage(name, Fraction(0), maximum, weights, test, rollback=rollback, hookable=hookable)
-        if hookable:
-            stage.notes.append(appspec + ": not known here")
+        if hookable and name in appspec_hooks_found:
+            timeline.hooks.append(_appspec_hook(model, name, appspec_hooks_found[name]))
+            stage.hooks.append(len(timeline.hooks) - 1)
+            stage.maximum = None  # a Lambda hook holds the event until it reports its status
+        elif hookable:
+            stage.notes.append("no AppSpec hook found" if appspec_files else
+                               "AppSpec hook: in each deployment's AppSpec, not in Terraform (no appspec file found)")
         if note:
             stage.notes.append(note)
         timeline.stages.append(stage)
@@ -503,6 +513,29 @@ def codedeploy(group: Resource, model: Model) -> Timeline:
                       "text": "terraform apply does not run CodeDeploy deployments: they start outside Terraform "
                               "(CreateDeployment with an AppSpec)"}
     return timeline
+
+
+def appspec_hooks(model: Model) -> tuple[dict[str, str], list[Path]]:
+    """AppSpec hooks from appspec files beside a configuration directory (insight/appspec.py); a plan
+    has no directory to look beside."""
+    if model.kind != "hcl" or not model.files:
+        return {}, []
+    from insight.appspec import hooks_in
+
+    root = Path(os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in model.files]))
+    hooks, files = hooks_in(root)
+    return hooks, [p.relative_to(root) if p.is_relative_to(root) else p for p in files]
+
+
+def _appspec_hook(model: Model, event: str, function: str) -> Hook:
+    """A CodeDeploy AppSpec hook: a Lambda function CodeDeploy invokes, which must report back with
+    PutLifecycleEventHookExecutionStatus (CodeDeploy UG reference-appspec-file-structure-hooks)."""
+    target = next((f.address for f in model.by_type("aws_lambda_function") if f.get("function_name") == function),
+                  function)
+    return Hook(kind="APPSPEC", target=target, stages=[event], timeout=None,
+                on_timeout="the deployment fails (rolled back with auto rollback on DEPLOYMENT_FAILURE)",
+                notes=["reports Succeeded or Failed with PutLifecycleEventHookExecutionStatus; Failed fails the "
+                       "deployment"])
 
 
 def _codedeploy_traffic(timeline: Timeline, kind: str, percent: Any, interval: Any, test: Fraction | None) -> None:

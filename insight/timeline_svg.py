@@ -96,13 +96,14 @@ def render_svg(timelines: list[Timeline]) -> str:
         y = 70
     for timeline in timelines:
         y = _timeline(body, timeline, y) + 30
-    y += _legend(body, y)
+    if any(timeline.stages for timeline in timelines):
+        y += _legend(body, y)
     return document(WIDTH, y + 10, body, "tfbg timeline")
 
 
 def _timeline(body: list[str], timeline: Timeline, top: float) -> float:
     body.append(f'<g class="timeline" data-address="{_attr(timeline.address)}">')
-    title = f"{timeline.address} — {timeline.owner} {timeline.strategy}"
+    title = f"{timeline.address} — {timeline.owner}" + ("" if timeline.strategy == timeline.owner else f" {timeline.strategy}")
     body.append(text(20, top + 16, title, 16, weight="bold"))
     summary = _summary(timeline)
     line_y = top + 36
@@ -162,7 +163,7 @@ def _timeline(body: list[str], timeline: Timeline, top: float) -> float:
             if text_width(label, 10) < x1 - x0 - 6:
                 body.append(text((x0 + x1) / 2, lane_y + LANE / 2 + 4, label, 10, anchor="middle", fill="#ffffff",
                                  weight="bold"))
-        if stage.maximum is None:
+        if stage.maximum is None and not stage.hooks:  # a hook's label says how long it may hold
             body.append(text(x1 + 2, lane_y + LANE / 2 + 4, "→ open", 9, fill="#57606a"))
         for hook_index in stage.hooks:
             _hook_marker(body, timeline, hook_index, (x0 + x1) / 2, lane_y + LANE / 2, hook_index not in labelled)
@@ -195,6 +196,8 @@ def _summary(timeline: Timeline) -> list[tuple[str, str]]:
         lines.append(("terraform apply: " + timeline.apply["text"], color))
     for value in list(dict.fromkeys(timeline.unknown))[:3]:
         lines.append((f"not known: {value}", "#8250df"))
+    if not timeline.stages:
+        lines.extend((note, "#57606a") for note in timeline.notes)
     return [(part, color) for line, color in lines for part in _wrap(line, 150)]
 
 
@@ -224,7 +227,8 @@ def _hook_marker(body: list[str], timeline: Timeline, index: int, x: float, y: f
         body.append(text(x, y + 4, "λ", 11, anchor="middle", fill="#bf3989", weight="bold"))
         name = "λ " + (hook.target.split(".")[-1] if hook.target else hook.kind)
     if label:
-        body.append(text(x + 12, y + 4, f"{name}: ≤ {timeout} min, then {hook.on_timeout}", 10, fill="#6e7781"))
+        limit = f"≤ {timeout} min, then {hook.on_timeout}" if hook.timeout is not None else "no time limit set"
+        body.append(text(x + 12, y + 4, f"{name}: {limit}", 10, fill="#6e7781"))
 
 
 def _weights(body: list[str], timeline: Timeline, axis: Axis, top: float, bottom: float) -> None:

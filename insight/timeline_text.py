@@ -49,7 +49,7 @@ def render(timelines: list[Timeline], width: int | None = None, color: bool = Fa
 
 
 def _one(console: Console, timeline: Timeline) -> None:
-    title = f"{timeline.address}: {timeline.owner} {timeline.strategy}"
+    title = f"{timeline.address}: {timeline.owner}" + ("" if timeline.strategy == timeline.owner else f" {timeline.strategy}")
     if timeline.service and timeline.service != timeline.address:
         title += f" (service {timeline.service})"
     console.print(Text(title, style="bold"))
@@ -77,8 +77,9 @@ def _one(console: Console, timeline: Timeline) -> None:
 def _hook_line(timeline: Timeline, index: int) -> str:
     hook = timeline.hooks[index]
     what = "PAUSE" if hook.kind == "PAUSE" else f"λ {hook.target or hook.kind}"
-    timeout = minutes(hook.timeout, "? (unknown)")
-    return f"hook {what}: up to {timeout} min, then {hook.on_timeout}"
+    if hook.timeout is None:
+        return f"hook {what}: no time limit in the configuration; if it fails: {hook.on_timeout}"
+    return f"hook {what}: up to {fmt_minutes(hook.timeout)} min, then {hook.on_timeout}"
 
 
 def _summary(console: Console, timeline: Timeline) -> None:
@@ -115,8 +116,9 @@ def _summary(console: Console, timeline: Timeline) -> None:
                     f"{fmt_minutes(apply['timeout_minutes'])} min ({apply.get('timeout_source')}): ")
         lines.append(("terraform apply", head + apply["text"], VERDICT_STYLE.get(apply.get("verdict", ""), "")))
     for hook in timeline.hooks:
-        lines.append(("hook", f"{hook.kind} {hook.target} on {', '.join(hook.stages) or '?'}: timeout "
-                              f"{minutes(hook.timeout, '?')} min, then {hook.on_timeout}"
+        timing = (f"timeout {fmt_minutes(hook.timeout)} min, then {hook.on_timeout}" if hook.timeout is not None
+                  else f"no time limit in the configuration; if it fails: {hook.on_timeout}")
+        lines.append(("hook", f"{hook.kind} {hook.target} on {', '.join(hook.stages) or '?'}: {timing}"
                               + (f" ({'; '.join(hook.notes)})" if hook.notes else ""), ""))
     for value in dict.fromkeys(timeline.unknown):
         lines.append(("not known", value, "magenta"))

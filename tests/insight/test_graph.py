@@ -58,6 +58,24 @@ def test_alternate_target_group_nothing_forwards_to_is_dangling_with_its_finding
     assert [p.get("data-target") for p in paths] == ["aws_lb_target_group.green"]
 
 
+def test_unknown_forward_targets_are_not_drawn_as_dangling():
+    """A plan whose listener forwards to target groups it cannot name: "not known", never "nothing"."""
+    from validator.model import Model, Ref, Resource, Unknown
+
+    model = Model(kind="plan")
+    model.add(Resource("aws_lb_target_group.a", "aws_lb_target_group", "a"))
+    model.add(Resource("aws_lb_listener.l", "aws_lb_listener", "l", values={"default_action": [
+        {"type": "forward", "forward": [{"target_group": [{"arn": Unknown("known after apply"), "weight": 1}]}]}]}))
+    model.add(Resource("aws_ecs_service.s", "aws_ecs_service", "s", values={
+        "deployment_controller": [{"type": "EXTERNAL"}]}))
+    model.add(Resource("aws_ecs_task_set.t", "aws_ecs_task_set", "t", values={
+        "service": Ref("aws_ecs_service.s", "id"),
+        "load_balancer": [{"target_group_arn": Ref("aws_lb_target_group.a", "arn")}]}))
+    graph = build_graph(model, with_findings=False)
+    assert not any(e.dangling for e in graph.edges)
+    assert "whether a rule forwards here is not known statically" in graph.nodes["aws_lb_target_group.a"].details
+
+
 def test_finding_on_the_edge_between_service_and_test_rule():
     graph = build_graph(load_directory(str(ROOT / "modules" / "bluegreen-alb-hook")))
     (finding_index,) = [i for i, f in enumerate(graph.findings) if f.rule_id == "TFBG120"]
@@ -75,7 +93,8 @@ def test_svg_parses_and_shows_nodes_and_edges(module):
              if (p.get("class") or "").startswith("edge")]
     assert edges == [(e.source, e.target) for e in graph.edges]
     kinds = {graph.nodes[n].kind for n in nodes}
-    assert {"rule", "target_group", "service", "role"} <= kinds or {"listener", "target_group", "service", "role"} <= kinds
+    assert {"listener", "target_group", "service"} <= kinds or {"rule", "target_group", "service"} <= kinds
+    assert not any(e.dangling for e in graph.edges)  # every canonical module forwards to its target groups
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)

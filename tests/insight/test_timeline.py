@@ -21,6 +21,9 @@ from validator.rules.hooks import DeploymentOutlastsUpdateTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(p for p in (ROOT / "modules").iterdir() if (p / "main.tf").is_file())
+# Modules whose service deploys with ECS-native BLUE_GREEN / LINEAR / CANARY (the others: CodeDeploy, EXTERNAL).
+NATIVE = [m for m in MODULES if 'strategy             = "' in (m / "main.tf").read_text()
+          or "strategy =" in (m / "main.tf").read_text()]
 FIXTURES = ROOT / "tests" / "rules" / "fixtures"
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -30,7 +33,11 @@ def _native(path: Path):
     return model, [t for t in timelines(model) if t.owner == "ECS"]
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+def test_native_modules_are_found():
+    assert {m.name for m in NATIVE} >= {"bluegreen-alb-hook", "bluegreen-nlb", "canary-alb", "linear-alb"}
+
+
+@pytest.mark.parametrize("module", NATIVE, ids=lambda p: p.name)
 def test_module_minimum_is_tfbg307_lower_bound(module):
     model, found = _native(module)
     assert found, f"{module.name} has an ECS-native service"
@@ -118,6 +125,18 @@ def test_codedeploy_group_with_custom_linear_config():
     assert not timeline.stages[0].rollback  # no rollback at BeforeInstall (CodeDeploy UG)
 
 
+def test_codedeploy_module_reads_its_appspec_hooks():
+    model = load_directory(str(ROOT / "modules" / "codedeploy-canary-hooks"))
+    (timeline,) = timelines(model)
+    assert timeline.owner == "CODE_DEPLOY" and timeline.strategy == "TimeBasedCanary"
+    hooked = {timeline.stages[i].name for i, s in enumerate(timeline.stages) if s.hooks}
+    assert hooked == {"AfterAllowTestTraffic", "AfterAllowTraffic"}
+    assert {h.target for h in timeline.hooks} == {"aws_lambda_function.after_allow_test_traffic",
+                                                  "aws_lambda_function.after_allow_traffic"}
+    shifts = [s.production for s in timeline.stages if s.name == "AllowTraffic"]
+    assert shifts == [(90, 10), (0, 100)]  # CodeDeployDefault.ECSCanary10Percent5Minutes
+
+
 def test_external_lists_task_sets():
     model = load_directory(str(FIXTURES / "TFBG601" / "pass_external_controller"))
     (timeline,) = timelines(model)
@@ -135,7 +154,8 @@ def test_json_shape(module):
         for stage in timeline["stages"]:
             assert {"name", "step", "start", "minimum", "maximum", "production", "test_new", "rollback_possible",
                     "hooks", "notes"} <= set(stage)
-        assert timeline["total"]["minimum"] == sum(s["minimum"] for s in timeline["stages"])
+        if timeline["stages"]:
+            assert timeline["total"]["minimum"] == sum(s["minimum"] for s in timeline["stages"])
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
@@ -147,6 +167,9 @@ def test_svg_parses_and_shows_every_stage(module):
     for timeline in found:
         shown = [(bar.get("data-stage"), int(bar.get("data-step"))) for bar in bars]
         assert shown[: len(timeline.stages)] == [(s.name, s.step) for s in timeline.stages]
+        if not timeline.stages:  # EXTERNAL: the task sets are listed instead
+            assert all(t["address"] in render_svg(found) for t in timeline.task_sets)
+            continue
         assert root.findall(f".//{SVG}polyline[@class='weights-production']")
         assert len(root.findall(f".//{SVG}*[@class='hook']")) == sum(len(s.hooks) for s in timeline.stages)
         if timeline.apply.get("wait_for_steady_state"):
@@ -161,4 +184,6 @@ def test_text_names_stages_totals_and_apply(module):
     for timeline in found:
         for stage in timeline.stages:
             assert stage.name in out
-        assert "terraform apply:" in out and "rollback:" in out and "total: at least" in out
+        assert "terraform apply:" in out
+        if timeline.stages:
+            assert "rollback:" in out and "total: at least" in out
