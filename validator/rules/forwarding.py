@@ -158,21 +158,36 @@ class NetworkLoadBalancerWeightedForward(Rule):
                 # (EXTERNAL canary/blue-green; the canary set may not exist yet): the use AWS launched NLB
                 # weighted target groups for (the blog above), not a static split.
                 continue
-            kind = listener_lb_type(model, resource)
-            if not isinstance(kind, str):
-                yield self.unproven(resource, f"whether {resource.address} belongs to a Network Load Balancer "
-                                    "is not known statically", path=f"{path}.forward.0")
-            elif kind == "network":
-                yield self.finding(
-                    resource,
-                    f"{resource.address} is a Network Load Balancer listener whose {path} forwards to "
-                    f"{len(groups)} weighted target groups. NLB weighted target groups are a recent API "
-                    "feature; older accounts and tools reported \"You cannot specify a target group weight on "
-                    "load balancers of type 'network'\". Check that your region supports it before relying on it.",
-                    path=f"{path}.forward.0",
-                    fix="# if the API rejects the weights, forward to one target group and let ECS shift traffic\n"
-                        "forward {\n  target_group {\n    arn = aws_lb_target_group.blue.arn\n  }\n}",
-                )
+            partition = _uncovered_partition(resource, groups)
+            if partition is None or listener_lb_type(model, resource) != "network":
+                # AWS launched NLB weighted target groups in every commercial and GovCloud Region (the
+                # blog above): a static split there is accepted, whatever the ARNs are.
+                continue
+            yield self.unproven(
+                resource,
+                f"{resource.address} is a Network Load Balancer listener in partition {partition} whose {path} "
+                f"forwards to {len(groups)} weighted target groups; AWS announced NLB weighted target groups "
+                "for the commercial and GovCloud Regions only, so whether the API in partition "
+                f"{partition} accepts the weights is not known",
+                path=f"{path}.forward.0",
+            )
+
+
+# Partitions the launch announcement covers: every commercial Region and the GovCloud (US) Regions.
+_COVERED_PARTITIONS = {"aws", "aws-us-gov"}
+
+
+def _uncovered_partition(listener: Resource, groups: list) -> str | None:
+    """The partition a literal ARN of the listener, its load balancer or its target groups names, when
+    the NLB weighted target group launch did not cover it (aws-cn, aws-iso, ...); else None."""
+    arns = [listener.get("arn"), listener.get("load_balancer_arn")]
+    arns += [group.get("arn") for group in groups if isinstance(group, dict)]
+    for arn in arns:
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            partition = arn.split(":")[1]
+            if partition not in _COVERED_PARTITIONS:
+                return partition
+    return None
 
 
 def _address_of(model: Model, value) -> str | None:
