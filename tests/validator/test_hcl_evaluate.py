@@ -173,6 +173,9 @@ def test_errors_terraform_would_reject_are_invalid():
     assert isinstance(evaluate("var.tags.nope"), Invalid)
     assert isinstance(evaluate('1 + "x"'), Invalid)
     assert isinstance(evaluate("[1][5]"), Invalid)
+    # A null string argument: Terraform's "argument must not be null"; try() takes the fallback.
+    assert isinstance(evaluate('trimsuffix(null, ".fifo")'), Invalid)
+    assert evaluate('try(trimsuffix(null, ".fifo"), "none")') == "none"
 
 
 def test_heredoc_template_in_an_expression_context():

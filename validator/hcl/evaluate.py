@@ -401,7 +401,9 @@ class Evaluator:
             result = function(*args)
         except functions.CannotKnow:
             return self.unknown(node, *args, reason=f"tfbg does not evaluate {name}() for these arguments")
-        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, OverflowError):
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, OverflowError, AttributeError):
+            # An argument the function rejects (a null string for trimsuffix(), a map for upper()):
+            # Terraform stops with an error there, and try() moves on to its fallback.
             return Invalid(self.text(node))
         return result
 
