@@ -13,19 +13,38 @@ from insight.policy import Scope, deployer_policy
 from insight.timeline import timelines, to_json
 from validator.loaders.hcl import load_directory
 from validator.loaders.plan import load_plan
+from tests.generator.example_inputs import example_inputs, tfvars
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "modules").glob("*/examples/complete"))
 
 
 @pytest.fixture(scope="module")
-def plans(terraform, tmp_path_factory):
+def inputs(tmp_path_factory) -> dict[Path, str]:
+    """Per example, a tfvars file with the inputs a user sets (the network, the test header secret)."""
+    folder = tmp_path_factory.mktemp("insight-inputs")
+    made = {}
+    for example in EXAMPLES:
+        path = folder / f"{example.parents[1].name}.tfvars"
+        path.write_text(tfvars(example_inputs((example / "main.tf").read_text())))
+        made[example] = str(path)
+    return made
+
+
+@pytest.fixture(scope="module")
+def plans(terraform, tmp_path_factory, inputs):
     folder = tmp_path_factory.mktemp("insight-plans")
     made = {}
     for example in EXAMPLES:
         path = folder / f"{example.parents[1].name}.json"
-        path.write_text(json.dumps(terraform.plan(example)))
+        path.write_text(json.dumps(terraform.plan(example, var_file=inputs[example])))
         made[example] = str(path)
     return made
+
+
+@pytest.fixture(scope="module")
+def directories(inputs) -> dict[Path, object]:
+    """Per example, the model of the directory with the same inputs as its plan."""
+    return {example: load_directory(str(example), var_files=[inputs[example]]) for example in EXAMPLES}
 
 
 # AppSpec hooks come from appspec files beside a directory; a plan has none, so CodeDeploy timelines
@@ -47,8 +66,8 @@ def _appspec(example):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.parents[1].name)
-def test_plan_and_directory_give_the_same_timeline(example, plans):
-    directory = load_directory(str(example))
+def test_plan_and_directory_give_the_same_timeline(example, plans, directories):
+    directory = directories[example]
     if _appspec(example):
         plan_facts = _timeline_facts(load_plan(plans[example]), with_appspec=False)
         directory_facts = _timeline_facts(directory, with_appspec=False)
@@ -64,9 +83,9 @@ def _edges(model):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.parents[1].name)
-def test_plan_wiring_never_invents_what_the_directory_lacks(example, plans):
+def test_plan_wiring_never_invents_what_the_directory_lacks(example, plans, directories):
     """A plan may know less (set blocks it cannot pair, AppSpec files it does not carry), never more."""
-    from_plan, from_directory = _edges(load_plan(plans[example])), _edges(load_directory(str(example)))
+    from_plan, from_directory = _edges(load_plan(plans[example])), _edges(directories[example])
     assert from_plan <= from_directory
 
 
@@ -74,12 +93,12 @@ NATIVE = [e for e in EXAMPLES if e.parents[1].name in ("bluegreen-alb-hook", "bl
 
 
 @pytest.mark.parametrize("example", NATIVE, ids=lambda e: e.parents[1].name)
-def test_plan_and_directory_give_the_same_wiring(example, plans):
-    assert _edges(load_plan(plans[example])) == _edges(load_directory(str(example)))
+def test_plan_and_directory_give_the_same_wiring(example, plans, directories):
+    assert _edges(load_plan(plans[example])) == _edges(directories[example])
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.parents[1].name)
-def test_plan_and_directory_give_the_same_policy(example, plans):
+def test_plan_and_directory_give_the_same_policy(example, plans, directories):
     scope = Scope(region="us-east-1", account="123456789012")
     from_plan = deployer_policy(load_plan(plans[example]), scope).json()
-    assert from_plan == deployer_policy(load_directory(str(example)), scope).json()
+    assert from_plan == deployer_policy(directories[example], scope).json()
