@@ -89,8 +89,27 @@ class _Builder:
         if isinstance(prefix, str) and prefix:
             return prefix + "*"
         why = value.why if isinstance(value, Unknown) else ("computed by AWS" if is_absent(value) else str(value))
-        self.note(f"{resource.address}: {attribute} is not known statically ({why}): its ARN uses * there")
-        return "*"
+        pattern = self.name_pattern(value)
+        self.note(f"{resource.address}: {attribute} is not known statically ({why}): its ARN uses "
+                  + (f"{pattern} there" if pattern else "* there"))
+        return pattern or "*"
+
+    def name_pattern(self, value: Any) -> str:
+        """An interpolated name with unknown pieces: its known text kept, each unknown piece "*", except
+        the region a `data "aws_region"` reads, which is the scope's region when one is given (the ARNs
+        this policy writes already name that region). Empty when nothing of the name is known."""
+        if not isinstance(value, Unknown) or not value.parts:
+            return ""
+        pieces = []
+        for part in value.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            elif self.scope.region != "*" and _is_region_lookup(part):
+                pieces.append(self.scope.region)
+            elif not pieces or pieces[-1] != "*":
+                pieces.append("*")
+        pattern = "".join(pieces)
+        return "" if pattern.strip("*") == "" else pattern
 
     def base(self, service: str, region: bool = True) -> str:
         return f"arn:{self.scope.partition}:{service}:{self.scope.region if region else ''}:{self.scope.account}"
@@ -273,6 +292,15 @@ class _Builder:
                     self.note(f"{resource.address}: reads an object not named statically: {action} on *")
             self.policy.requirements.append(Requirement(resource.address, action, arn))
             grants.setdefault(((arn,), None), set()).add(action)
+
+
+_REGION_LOOKUP = re.compile(r"(^|\.)data\.aws_region\.[^.]+$")
+
+
+def _is_region_lookup(value: Any) -> bool:
+    """`data.aws_region.<name>.region` (or its older `.name`) in any module: the provider's region."""
+    return isinstance(value, Ref) and value.attribute in ("region", "name") and bool(
+        _REGION_LOOKUP.search(re.sub(r"\[[^\]]*\]$", "", value.address)))
 
 
 def _values_at(resource: Resource, path: str) -> list[Any]:

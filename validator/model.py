@@ -69,6 +69,9 @@ class Unknown:
 
     why: str = ""
     cause: str = field(default="", compare=False, kw_only=True)
+    # A string built by interpolation ("${var.name}-infra-${data.aws_region.current.region}"): its known
+    # text and its unknown pieces (Ref or Unknown) in order, so a reader can widen only what is unknown.
+    parts: tuple = field(default=(), compare=False, kw_only=True)
 
     def __str__(self) -> str:
         return f"(unknown: {self.why})" if self.why else "(unknown)"

@@ -84,31 +84,40 @@ def test_policy_allows_exactly_the_documented_list(path):
 
 def test_default_module_scopes_to_its_own_resources():
     _, result, policy = _policy(ROOT / "modules" / "bluegreen-alb-hook" / "examples" / "complete")
-    tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bluegreen-alb-hook-blue/0123"
+    # The module names its target groups by name_prefix ("blueb-", "blueg-"); Terraform appends 26 characters.
+    tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blueb-20261206051700000000000001/0123"
     other_tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/someone-elses/0123"
     assert _allowed(policy, "elasticloadbalancing:DeleteTargetGroup", tg) is Answer.ALLOWED
     assert _allowed(policy, "elasticloadbalancing:DeleteTargetGroup", other_tg) is Answer.NOT_ALLOWED
-    service = "arn:aws:ecs:us-east-1:123456789012:service/example/bluegreen-alb-hook"
+    # The example builds its own cluster, named like the service.
+    service = "arn:aws:ecs:us-east-1:123456789012:service/bluegreen-alb-hook/bluegreen-alb-hook"
     assert _allowed(policy, "ecs:UpdateService", service) is Answer.ALLOWED
-    assert _allowed(policy, "ecs:UpdateService", service.replace("/example/", "/other/")) is Answer.NOT_ALLOWED
-    assert _allowed(policy, "ecs:DeleteCluster", "arn:aws:ecs:us-east-1:123456789012:cluster/example") \
+    assert _allowed(policy, "ecs:UpdateService", service.replace(":service/bluegreen-alb-hook/", ":service/other/")) \
+        is Answer.NOT_ALLOWED
+    # The policy covers the deployment's resources, not the cluster the example builds around them.
+    assert _allowed(policy, "ecs:DeleteCluster", "arn:aws:ecs:us-east-1:123456789012:cluster/bluegreen-alb-hook") \
         is Answer.NOT_ALLOWED
     assert _allowed(policy, "elasticloadbalancing:DeleteLoadBalancer", "*") is Answer.NOT_ALLOWED
-    infra = "arn:aws:iam::123456789012:role/bluegreen-alb-hook-ecs-infrastructure"
+    # IAM is global: the module's role names carry the region (data "aws_region"), the policy's scope region.
+    infra = "arn:aws:iam::123456789012:role/bluegreen-alb-hook-ecs-infra-us-east-1"
     assert _allowed(policy, "iam:PassRole", infra, "ecs.amazonaws.com") is Answer.ALLOWED
     assert _allowed(policy, "iam:PassRole", infra, "lambda.amazonaws.com") is Answer.NOT_ALLOWED
     assert _allowed(policy, "iam:PassRole", infra) is not Answer.ALLOWED  # without the service: conditional
     other_role = "arn:aws:iam::123456789012:role/admin"
     assert _allowed(policy, "iam:PassRole", other_role, "ecs.amazonaws.com") is Answer.NOT_ALLOWED
-    function = "arn:aws:iam::123456789012:role/bluegreen-alb-hook-hook-function"
+    function = "arn:aws:iam::123456789012:role/bluegreen-alb-hook-hook-function-us-east-1"
     assert _allowed(policy, "iam:PassRole", function, "lambda.amazonaws.com") is Answer.ALLOWED
     # Rules: created on the module's listeners only.
-    listener = ("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/example/0123456789abcdef/"
-                "0123456789abcdef")
+    # Rules: created on the listeners of the example's own load balancer only.
+    listener = ("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/bluegreen-alb-hook/"
+                "0123456789abcdef/0123456789abcdef")
     assert _allowed(policy, "elasticloadbalancing:CreateRule", listener) is Answer.ALLOWED
-    assert _allowed(policy, "elasticloadbalancing:CreateRule", listener.replace("example", "other")) \
+    assert _allowed(policy, "elasticloadbalancing:CreateRule", listener.replace("bluegreen-alb-hook", "other")) \
         is Answer.NOT_ALLOWED
-    assert result.uncovered == []
+    # The example also builds the cluster and the network around the deployment: outside the action list,
+    # named as such so the user grants them (the deployment's own resource types are all covered).
+    assert sorted(result.uncovered) == ["aws_ecs_cluster", "aws_security_group",
+                                        "aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"]
 
 
 def test_hcl_is_a_policy_document_with_the_same_statements():

@@ -150,18 +150,26 @@ class Evaluator:
         # "${x}" alone is x itself, unconverted (Terraform keeps its type).
         if len(parts) == 1 and isinstance(parts[0], _Interpolated):
             return parts[0].value
-        out: list[str] = []
+        out: list[Any] = []
+        first_unknown = None  # the first unknown piece: the cause, as when reading stopped there
         for part in parts:
             if isinstance(part, _Interpolated):
                 value = part.value
-                if isinstance(value, (Ref, Unknown)) or not is_known(value):
-                    return self.unknown(node, value)
+                if isinstance(value, (Ref, Unknown)):
+                    first_unknown = value if first_unknown is None else first_unknown
+                    out.append(value)
+                    continue
+                if not is_known(value):
+                    return self.unknown(node, first_unknown if first_unknown is not None else value)
                 text = functions.to_string(value)
                 if text is None:
-                    return Invalid(self.text(node))
+                    return self.unknown(node, first_unknown) if first_unknown is not None else Invalid(self.text(node))
                 out.append(text)
             else:
                 out.append(part)
+        if first_unknown is not None:
+            unknown = self.unknown(node, first_unknown)
+            return Unknown(unknown.why, cause=unknown.cause, parts=tuple(out))
         return "".join(out)
 
     def _heredoc_template(self, node: Tree) -> Any:
