@@ -20,9 +20,14 @@ PATH = typer.Argument(".", help="A Terraform directory, a plan JSON file (terraf
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 VAR_FILE = typer.Option([], "--var-file", help="A .tfvars file for the root module (repeatable).")
 VAR = typer.Option([], "--var", help="NAME=VALUE for a root module variable (repeatable).")
+# A plan's JSON has no locals: a value that goes through `local.x` is "known after apply" in a plan
+# alone; the directory that produced it gives the exact reference (as for `tfbg lint --source`).
+SOURCE = typer.Option(None, "--source", help="For plan input: the configuration directory, for the references "
+                                             "a plan cannot carry (values through locals).")
 
 
-def load_model(path: str, var_files: list[str] | None = None, variables: list[str] | None = None) -> Model:
+def load_model(path: str, var_files: list[str] | None = None, variables: list[str] | None = None,
+               source: str | None = None) -> Model:
     """The model of one directory or plan; bad input is one line on stderr and exit code 2."""
     parsed: dict[str, str] = {}
     for item in variables or []:
@@ -31,7 +36,7 @@ def load_model(path: str, var_files: list[str] | None = None, variables: list[st
             fail(f"--var {item!r}: expected NAME=VALUE")
         parsed[name.strip()] = value
     try:
-        model = _read(path, var_files or [], parsed)
+        model = _read(path, var_files or [], parsed, source)
     except InputError as error:
         fail(str(error))
     for diagnostic in model.diagnostics:
@@ -41,7 +46,7 @@ def load_model(path: str, var_files: list[str] | None = None, variables: list[st
     return model
 
 
-def _read(target: str, var_files: list[str], variables: dict[str, str]) -> Model:
+def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None = None) -> Model:
     """The loaders' public entry points, with the input checks `tfbg lint` makes (lint's own reader
     is private to its CLI and moving with its parallel runner)."""
     if target != "-" and target.endswith((".tf", ".tfvars")) and os.path.isfile(target):
@@ -49,9 +54,11 @@ def _read(target: str, var_files: list[str], variables: dict[str, str]) -> Model
     if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
         if target != "-" and not os.path.isfile(target):
             raise InputError(f"{target}: no such file")
+        if source is not None and not os.path.isdir(source):
+            raise InputError(f"--source {source}: not a directory")
         from validator.loaders.plan import load_plan
 
-        return load_plan(target)
+        return load_plan(target, source=source)
     if not os.path.exists(target):
         raise InputError(f"{target}: no such file or directory")
     if not os.path.isdir(target):

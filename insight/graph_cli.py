@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from insight.cli_common import OUTPUT, PATH, VAR, VAR_FILE, emit, load_model
+from insight.cli_common import OUTPUT, PATH, SOURCE, VAR, VAR_FILE, emit, load_model
 from insight.graph import build_graph
 
 
@@ -27,10 +27,11 @@ def graph(
     no_findings: bool = typer.Option(False, "--no-findings", help="Do not run tfbg lint's rules onto the edges."),
     var_file: list[str] = VAR_FILE,
     var: list[str] = VAR,
+    source: Optional[str] = SOURCE,
 ) -> None:
     """Draw the wiring of each ECS deployment: listeners, rules, target groups, roles, hooks, and the
     lint findings on the edges they concern."""
-    model = load_model(path, var_file, var)
+    model = load_model(path, var_file, var, source)
     built = build_graph(model, with_findings=not no_findings)
     from insight import graph_text
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from insight.cli_common import OUTPUT, PATH, VAR, VAR_FILE, emit, load_model
+from insight.cli_common import OUTPUT, PATH, SOURCE, VAR, VAR_FILE, emit, load_model
 from insight.policy import Scope, deployer_policy, to_hcl
 
 
@@ -29,10 +29,11 @@ def policy(
     account: str = typer.Option("*", "--account", help="Account id in the ARNs (default: any)."),
     var_file: list[str] = VAR_FILE,
     var: list[str] = VAR,
+    source: Optional[str] = SOURCE,
 ) -> None:
     """Write the least-privilege IAM policy the identity running terraform apply needs for this
     configuration's ECS deployment resources (notes on what could not be scoped go to stderr)."""
-    model = load_model(path, var_file, var)
+    model = load_model(path, var_file, var, source)
     result = deployer_policy(model, Scope(partition=partition, region=region, account=account))
     for note in result.notes:
         print(f"tfbg: note: {note}", file=sys.stderr)

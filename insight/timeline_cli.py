@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from insight.cli_common import OUTPUT, PATH, VAR, VAR_FILE, emit, fail, load_model
+from insight.cli_common import OUTPUT, PATH, SOURCE, VAR, VAR_FILE, emit, fail, load_model
 from insight.timeline import timelines, to_json
 
 
@@ -28,10 +28,11 @@ def timeline(
     output: Optional[Path] = OUTPUT,
     var_file: list[str] = VAR_FILE,
     var: list[str] = VAR,
+    source: Optional[str] = SOURCE,
 ) -> None:
     """Show each ECS deployment stage by stage: traffic weights, hooks, minimum and maximum minutes, the
     rollback window and the terraform apply timeout."""
-    model = load_model(path, var_file, var)
+    model = load_model(path, var_file, var, source)
     found = timelines(model, service)
     if service and not found:
         fail(f"--service {service}: no ECS service or deployment group with that address (see tfbg timeline {path})")

@@ -18,6 +18,7 @@ from validator.model import Ref
 _RESOURCE_REF = re.compile(
     r'^(?P<addr>(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\[(?:"[^"]*"|[^\]]*)\])?)(?:\.(?P<attr>.+))?$'
 )
+_LITERAL_INDEX = re.compile(r'^(.*)\[(?:\d+|"[^"]*")\]$')
 _NOT_RESOURCES = ("var.", "local.", "module.", "each.", "count.", "path.", "terraform.", "self.")
 
 # A module instance step: ("app", None) or ("svc", '"a"') for module.svc["a"].
@@ -68,13 +69,18 @@ class ConfigIndex:
         """Distinct resource references an expression makes, in order, as absolute Refs."""
         found: list[Ref] = []
         seen: set[str] = set()
-        for reference in references:
-            for ref in self._resolve_one(reference, steps, depth):
-                if ref.address not in seen:
-                    seen.add(ref.address)
-                    found.append(ref)
-                elif ref.attribute and not any(f.attribute for f in found if f.address == ref.address):
-                    found = [ref if f.address == ref.address else f for f in found]
+        # Terraform lists `aws_x.y[0].id`, `aws_x.y[0]` and `aws_x.y` for one use of an indexed resource:
+        # the bare address is the same resource as the literally indexed one beside it, not a second one.
+        resolved = [ref for reference in references for ref in self._resolve_one(reference, steps, depth)]
+        indexed = {m.group(1) for r in resolved if (m := _LITERAL_INDEX.match(r.address))}
+        for ref in resolved:
+            if ref.address in indexed:
+                continue
+            if ref.address not in seen:
+                seen.add(ref.address)
+                found.append(ref)
+            elif ref.attribute and not any(f.attribute for f in found if f.address == ref.address):
+                found = [ref if f.address == ref.address else f for f in found]
         return found
 
     def _resolve_one(self, reference: str, steps: list[ModuleStep], depth: int) -> list[Ref]:
