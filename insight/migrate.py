@@ -589,6 +589,19 @@ def _hooks(m: Migration, appspec_hooks: dict[str, str]) -> None:
 MODULE_AUTOSCALES = "autoscaling" in ANSWER_KEYS
 
 
+_SCALABLE_TARGET_KEYS = ("service_namespace", "resource_id", "scalable_dimension")
+
+
+def _scales(policy: Resource, target: Resource) -> bool:
+    """A scaling policy acts on the scalable target it names: by reference, or (once the loader has
+    followed the reference to the target's known values) by the same namespace, resource id and dimension,
+    which is how Application Auto Scaling identifies a scalable target."""
+    if any(isinstance(policy.get(k), Ref) and policy.get(k).address == target.address for k in _SCALABLE_TARGET_KEYS):
+        return True
+    values = [(policy.get(k), target.get(k)) for k in _SCALABLE_TARGET_KEYS]
+    return all(isinstance(mine, str) and mine == theirs for mine, theirs in values)
+
+
 def _autoscaling(model: Model, m: Migration) -> None:
     """Application Auto Scaling owns the desired count only when a scalable target names the service
     (resource_id service/<cluster>/<service>, dimension ecs:service:DesiredCount)."""
@@ -618,9 +631,7 @@ def _autoscaling(model: Model, m: Migration) -> None:
                 m.inputs[f"autoscaling_{key}"] = expression
         m.moves.append((target.address, f"module.{m.call}.aws_appautoscaling_target.this"))
         m.delete.append(f"{target.address} (moved into the module, which scales the service)")
-        policies = [p.address for p in model.by_type("aws_appautoscaling_policy")
-                    if any(isinstance(p.get(k), Ref) and p.get(k).address == target.address
-                           for k in ("resource_id", "service_namespace", "scalable_dimension"))]
+        policies = [p.address for p in model.by_type("aws_appautoscaling_policy") if _scales(p, target)]
         if policies:
             m.notes.append(f"{', '.join(policies)} refer to {target.address}, which moves into the module: point them at "
                            f"the module's target (resource_id \"service/<cluster>/{m.name}\") or use the module's "

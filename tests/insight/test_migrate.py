@@ -44,6 +44,8 @@ def test_alb_custom_linear_with_hooks_and_alarms():
         "container_name": "api", "container_port": 8080, "step_percent": 3.0, "step_bake_time_in_minutes": 4,
         "bake_time_in_minutes": 1440, "alarm_rollback": True, "test_traffic": "listener", "load_balancer": "alb",
         "hooks": ["POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"], "listener_rule_priority": 121,
+        # Nothing scales the service; the ECS kind autoscales by default, which would change how it runs.
+        "autoscaling": False,
     }
     # The listener's target group serves production: it becomes blue.
     assert m.moves == [("aws_ecs_service.orders", "module.orders.aws_ecs_service.this"),
