@@ -52,13 +52,17 @@ from validator.rules.hooks import hook_type, lifecycle_hooks
 
 # Layers, left to right: where traffic comes in, to where the deployment's roles and hooks act.
 LAYERS = {"listener": 0, "rule": 1, "target_group": 2, "service": 3, "codedeploy": 3, "task_set": 3,
-          "function": 4, "pause": 4, "role": 5, "dangling": 1}
+          "function": 4, "pause": 4, "role": 5, "dangling": 1,
+          # Service Connect: clients in a namespace reach the service by a client alias; a header rule
+          # on that alias sends test traffic to the new revision.
+          "namespace": 0, "client_alias": 1, "test_header": 2}
 
 
 @dataclass
 class Node:
     id: str  # the resource address (or a value's text for things outside the configuration)
     kind: str  # listener | rule | target_group | service | codedeploy | task_set | role | function | pause | dangling
+    #            | namespace | client_alias | test_header (Service Connect)
     title: str
     details: list[str] = field(default_factory=list)
     external: bool = False  # named by a value, not declared in this configuration
@@ -311,6 +315,7 @@ def _service(graph: Graph, model: Model, service: Resource) -> None:
                      infra_needs(model, service, entry.index))
         if role:
             graph.edge(service.address, role, "assumes for ELB", "role")
+    _service_connect(graph, model, service)
     hooks = lifecycle_hooks(service)
     if isinstance(hooks, Unknown):
         graph.nodes[service.address].details.append("lifecycle hooks: not known statically")
@@ -340,6 +345,55 @@ def _service(graph: Graph, model: Model, service: Resource) -> None:
             graph.edge(service.address, role, "assumes for hooks", "role")
             if function:
                 graph.edge(role, function, "invokes", "invoke")
+
+
+def _service_connect(graph: Graph, model: Model, service: Resource) -> None:
+    """Service Connect wiring: the namespace its clients are in, each client alias (dns_name:port) they
+    call, and each alias's test traffic header rule. ECS shifts the alias's traffic between revisions;
+    from the test traffic shift on, a request with the header reaches the new revision only."""
+    blocks = service.get("service_connect_configuration")
+    if isinstance(blocks, Unknown):
+        graph.nodes[service.address].details.append("service_connect_configuration: not known statically")
+        return
+    for c, block in enumerate(blocks if isinstance(blocks, list) else []):
+        if not isinstance(block, dict) or block.get("enabled") is False:
+            continue
+        namespace = _endpoint(graph, model, block.get("namespace"), "namespace")
+        services = block.get("service")
+        for s, entry in enumerate(services if isinstance(services, list) else []):
+            if not isinstance(entry, dict):
+                continue
+            aliases = entry.get("client_alias")
+            for a, alias in enumerate(aliases if isinstance(aliases, list) else []):
+                if not isinstance(alias, dict):
+                    continue
+                dns_name = alias.get("dns_name")
+                dns_text = _short(dns_name) if not is_absent(dns_name) else _short(entry.get("discovery_name"))
+                details = [f"port name {_short(entry.get('port_name'))}"]
+                node = graph.node(f"{service.address}:service_connect:{c}:{s}:{a}", "client_alias",
+                                  f"{dns_text}:{_short(alias.get('port'))}", details)
+                if namespace:
+                    graph.edge(namespace, node.id, "clients call", "service-connect")
+                graph.edge(node.id, service.address, "production traffic", "production")
+                _test_headers(graph, service, node.id, alias.get("test_traffic_rules"))
+
+
+def _test_headers(graph: Graph, service: Resource, alias: str, rules: Any) -> None:
+    for r, rule in enumerate(rules if isinstance(rules, list) else []):
+        headers = rule.get("header") if isinstance(rule, dict) else None
+        for h, header in enumerate(headers if isinstance(headers, list) else []):
+            if not isinstance(header, dict):
+                continue
+            values = header.get("value")
+            value = values[0] if isinstance(values, list) and values and isinstance(values[0], dict) else {}
+            exact = value.get("exact")
+            # The header value is a secret: name where it comes from, never print it.
+            shown = "exact value set (not shown)" if isinstance(exact, str) else (
+                f"exact value from {_short(exact)}" if isinstance(exact, (Ref, Unknown)) else "value ?")
+            node = graph.node(f"{alias}:test:{r}:{h}", "test_header", f"header {_short(header.get('name'))}",
+                              [shown])
+            graph.edge(alias, node.id, "test traffic", "test")
+            graph.edge(node.id, service.address, "new revision only", "test")
 
 
 def _codedeploy(graph: Graph, model: Model, group: Resource) -> None:

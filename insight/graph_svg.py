@@ -158,7 +158,10 @@ def render_svg(graph: Graph, title: str = "tfbg graph") -> str:
     layout = Layout(graph, top=ROUTE_TOP + 13 * _spanning_count(graph) + 16)
     body: list[str] = [element("defs", _markers())]
     body.append(text(LEFT, 30, title, 16, weight="bold"))
-    body.append(text(LEFT, 50, "traffic flows left to right: listener → rule → target group → service; "
+    service_connect = any(node.kind == "namespace" for node in graph.nodes.values())
+    flow = ("namespace → client alias (→ test header rule) → service" if service_connect
+            else "listener → rule → target group → service")
+    body.append(text(LEFT, 50, f"traffic flows left to right: {flow}; "
                                "roles and hook functions on the right", 11, fill="#57606a"))
     labels: list[str] = []
     lanes = 0
@@ -199,7 +202,7 @@ def render_svg(graph: Graph, title: str = "tfbg graph") -> str:
                                  fill=SEVERITY_COLOR[severity] if index == 0 else "#1f2328"))
                 y += 15
             y += 3
-    y += _legend(body, y, layout.width)
+    y += _legend(body, y, layout.width, service_connect)
     # Edges between boxes of one column loop out to the right of it: room for the last column's loops.
     return document(max(layout.width + 70, 900), y + 10, body, title)
 
@@ -229,10 +232,11 @@ def _markers() -> str:
         arrow(f"arrow-{severity.value}", color) for severity, color in SEVERITY_COLOR.items())
 
 
-def _legend(body: list[str], top: float, width: float) -> float:
-    items = [("listener / rule", KIND_FILL["rule"]), ("target group", KIND_FILL["target_group"]),
-             ("service / deployment group", KIND_FILL["service"]), ("IAM role", KIND_FILL["role"]),
-             ("hook function", KIND_FILL["function"]), ("dangling: nothing forwards", KIND_FILL["dangling"])]
+def _legend(body: list[str], top: float, width: float, service_connect: bool = False) -> float:
+    items = [("namespace / client alias", KIND_FILL["namespace"]), ("test header rule", KIND_FILL["test_header"])] \
+        if service_connect else [("listener / rule", KIND_FILL["rule"]), ("target group", KIND_FILL["target_group"])]
+    items += [("service / deployment group", KIND_FILL["service"]), ("IAM role", KIND_FILL["role"]),
+              ("hook function", KIND_FILL["function"]), ("dangling: nothing forwards", KIND_FILL["dangling"])]
     x, y = float(LEFT), top + 12
     for label, fill in items:
         body.append(element("rect", x=x, y=y - 10, width=16, height=12, rx=3, fill=fill, stroke="#57606a"))

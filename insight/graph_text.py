@@ -11,10 +11,13 @@ from validator.findings import Severity
 SEVERITY_COLOR = {Severity.ERROR: "#cf222e", Severity.WARNING: "#bf8700", Severity.INFO: "#0969da"}
 KIND_FILL = {"listener": "#ddf4ff", "rule": "#ddf4ff", "target_group": "#fff8c5", "service": "#dafbe1",
              "codedeploy": "#dafbe1", "task_set": "#dafbe1", "role": "#fbefff", "function": "#ffeff7",
-             "pause": "#fff1e5", "dangling": "#ffebe9"}
+             "pause": "#fff1e5", "dangling": "#ffebe9", "namespace": "#ddf4ff", "client_alias": "#ddf4ff",
+             "test_header": "#fff8c5"}
 KIND_NAME = {"listener": "listener", "rule": "listener rule", "target_group": "target group", "service": "ECS service",
              "codedeploy": "CodeDeploy deployment group", "task_set": "task set", "role": "IAM role",
-             "function": "hook function", "pause": "pause hook", "dangling": ""}
+             "function": "hook function", "pause": "pause hook", "dangling": "",
+             "namespace": "Cloud Map namespace (Service Connect)", "client_alias": "Service Connect client alias",
+             "test_header": "Service Connect test traffic rule"}
 SEVERITY_MARK = {Severity.ERROR: "✖", Severity.WARNING: "⚠", Severity.INFO: "ℹ"}
 
 

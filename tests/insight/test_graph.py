@@ -48,6 +48,25 @@ def test_hook_module_wiring():
     assert not any(e.dangling for e in graph.edges)
 
 
+def test_service_connect_wiring():
+    """Clients in the namespace call the client alias; its header rule sends test traffic to the new revision,
+    and the header's secret value is never drawn."""
+    graph = build_graph(load_directory(str(ROOT / "modules" / "canary-service-connect" / "examples" / "complete")))
+    service = "module.service.aws_ecs_service.this"
+    alias = f"{service}:service_connect:0:0:0"
+    header = f"{alias}:test:0:0"
+    edges = {(e.source, e.target, e.kind) for e in graph.edges}
+    assert edges == {("aws_service_discovery_http_namespace.this", alias, "service-connect"),
+                     (alias, service, "production"), (alias, header, "test"), (header, service, "test")}
+    assert graph.nodes[alias].title == "canary-service-connect:8080"
+    assert graph.nodes[header].title == "header x-tfbg-test"
+    assert graph.nodes[header].details == ["exact value from var.test_header_value"]
+    secret = build_graph(load_directory(str(ROOT / "modules" / "canary-service-connect"),
+                                        variables={"test_header_value": "s3cr3t-0123456789abcdef"}))
+    assert not any("s3cr3t" in line for node in secret.nodes.values() for line in [node.title, *node.details])
+    assert any("exact value set (not shown)" in node.details for node in secret.nodes.values())
+
+
 def test_alternate_target_group_nothing_forwards_to_is_dangling_with_its_finding():
     graph = build_graph(load_directory(str(FIXTURES / "TFBG113" / "fail_alternate_on_neither_rule")))
     dangling = [e for e in graph.edges if e.dangling]
@@ -95,7 +114,8 @@ def test_svg_parses_and_shows_nodes_and_edges(module):
              if (p.get("class") or "").startswith("edge")]
     assert edges == [(e.source, e.target) for e in graph.edges]
     kinds = {graph.nodes[n].kind for n in nodes}
-    assert {"listener", "target_group", "service"} <= kinds or {"rule", "target_group", "service"} <= kinds
+    assert ({"listener", "target_group", "service"} <= kinds or {"rule", "target_group", "service"} <= kinds
+            or {"namespace", "client_alias", "test_header", "service"} <= kinds)  # Service Connect: no load balancer
     assert not any(e.dangling for e in graph.edges)  # every canonical module forwards to its target groups
 
 
