@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from lark import Tree
+from lark import Token, Tree
 
 from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps
 from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
-from validator.hcl.parse import Attribute, Block
+from validator.hcl.parse import Attribute, Block, span
 from validator.model import MISSING, Location, Ref, Unknown, is_known
 
 # Arguments Terraform itself interprets; they are not resource attributes.
@@ -482,10 +482,8 @@ def variable_type(declaration: Block) -> str:
 
 
 def _span(expr: Any) -> slice:
-    meta = getattr(expr, "meta", None)
-    if meta is None or getattr(meta, "empty", True):
-        return slice(0, 0)
-    return slice(meta.start_pos, meta.end_pos)
+    found = span(expr) if isinstance(expr, (Tree, Token)) else None
+    return slice(found[0], found[1]) if found else slice(0, 0)
 
 
 def convert_variable(declaration: Block, value: Any) -> Any:
