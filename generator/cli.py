@@ -36,10 +36,12 @@ LINT_COMMANDS = ("lint", "rules", "explain")
 @functools.lru_cache(maxsize=None)
 def _full_app() -> typer.Typer:
     from generator.new_cli import new
+    from insight.migrate_cli import migrate
 
     application = _typer()
     application.command("new", short_help="Generate a Terraform module for an ECS service.")(new)
     _add_lint_commands(application)
+    application.command("migrate", short_help="From CodeDeploy blue/green to ECS-native: answers and checklist.")(migrate)
     return application
 
 

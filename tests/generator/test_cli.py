@@ -73,9 +73,9 @@ def test_empty_existing_directory_is_used_without_force(workdir):
 
 def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
-    # strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
+    # controller, strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
     # circuit breaker, alarms, launch type, count, container, port, least privilege
-    replies = ["linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y"]
+    replies = ["", "linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y"]
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.stderr
     assert "must be between 3.0 and 100.0" in result.stderr  # the bad step percent was asked again
@@ -90,7 +90,7 @@ def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, mon
 def test_a_rejected_reply_does_not_become_the_default_of_the_repeated_question(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     # NLB: header test traffic is rejected; Enter then takes the default again, not "header".
-    result = run("svc", "--load-balancer", "nlb", input="\n\n" + "header\n" + "\n" * 30)  # strategy, bake time
+    result = run("svc", "--load-balancer", "nlb", input="\n\n\n" + "header\n" + "\n" * 30)  # controller, strategy, bake time
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("Test traffic (listener | none) [listener]: ") == 2
     answers = json.loads((workdir / "svc" / ANSWERS_FILE).read_text())["answers"]
