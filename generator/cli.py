@@ -36,11 +36,17 @@ LINT_COMMANDS = ("lint", "rules", "explain")
 @functools.lru_cache(maxsize=None)
 def _full_app() -> typer.Typer:
     from generator.new_cli import new
+    from insight.graph_cli import graph
     from insight.migrate_cli import migrate
+    from insight.policy_cli import policy
+    from insight.timeline_cli import timeline
 
     application = _typer()
     application.command("new", short_help="Generate a Terraform module for an ECS service.")(new)
     _add_lint_commands(application)
+    application.command("timeline", short_help="Show each ECS deployment stage by stage.")(timeline)
+    application.command("graph", short_help="Draw listeners, rules, target groups, roles, hooks.")(graph)
+    application.command("policy", short_help="Least-privilege IAM policy for terraform apply.")(policy)
     application.command("migrate", short_help="From CodeDeploy blue/green to ECS-native: answers and checklist.")(migrate)
     return application
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from validator.rules import deployment
 from validator.rules import iam
+from validator.rules import iam_principals
 from validator.rules import hooks
 from validator.rules import controller
 from validator.rules import codedeploy
+from validator.rules import codedeploy_safety
 from validator.rules import external
 from validator.rules import drift
 from validator.rules import forwarding
@@ -22,9 +24,11 @@ from validator.rules.base import Rule
 ALL_RULES: list[Rule] = [
     *deployment.RULES,
     *iam.RULES,
+    *iam_principals.RULES,
     *hooks.RULES,
     *controller.RULES,
     *codedeploy.RULES,
+    *codedeploy_safety.RULES,
     *external.RULES,
     *drift.RULES,
     *forwarding.RULES,
