@@ -1,17 +1,31 @@
 """Parse a .tf file with python-hcl2 into a light tree of blocks and attributes.
 
 We walk python-hcl2's raw Lark tree instead of its dict serialisation: the tree keeps every
-expression as a syntax tree (no `${...}` strings to parse a second time) and every node's line.
+expression as a syntax tree (no `${...}` strings to parse a second time).
 Each file is parsed exactly once.
+
+The parser is python-hcl2's grammar and post-lexer in a Lark instance of our own, built without
+`propagate_positions`: that option computes a position for every tree node while parsing (about
+half of the parse time) although tfbg needs positions only for blocks, attributes and the few
+expressions a message quotes. Every token keeps its position, and python-hcl2's grammar keeps every
+token (named terminals only), so `span()` finds a node's first and last token: the same position
+`propagate_positions` would have given. The parser's tables are cached in tfbg's cache directory
+(validator/cache_dir.py), not in site-packages, which is often read-only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hcl2.api import parses_to_tree
-from lark import Token, Tree
+import functools
+import os
+
+import hcl2.parser
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
+
+from validator.cache_dir import cache_directory
 
 
 class ParseFailure(Exception):
@@ -49,6 +63,47 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
+@functools.lru_cache(maxsize=None)
+def parser() -> Lark:
+    directory = cache_directory()
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        propagate_positions=False,
+        postlex=PostLexer(),
+        # Lark names the cache file after the grammar and options (a hash checked on load: an entry
+        # of another grammar or version is rebuilt; one that fails to load is rebuilt and rewritten).
+        cache=os.path.join(directory, "lark-hcl2.bin") if directory else False,
+    )
+
+
+def parses_to_tree(text: str) -> Tree:
+    """python-hcl2's parses_to_tree, with our parser (the newline: lark-parser/lark#237)."""
+    return parser().parse(text + "\n")
+
+
+def span(node: Tree | Token) -> tuple[int, int, int, int] | None:
+    """(start_pos, end_pos, line, end_line) of a node: from its first to its last token; None for a
+    node without tokens (an empty body)."""
+    first, last = _edge_token(node, 0), _edge_token(node, -1)
+    if first is None or last is None:
+        return None
+    return first.start_pos, last.end_pos, first.line, last.end_line
+
+
+def _edge_token(node: Tree | Token, end: int) -> Token | None:
+    if isinstance(node, Token):
+        return node
+    children = node.children if end == 0 else reversed(node.children)
+    for child in children:
+        if isinstance(child, (Tree, Token)):
+            found = _edge_token(child, end)
+            if found is not None:
+                return found
+    return None
+
+
 def parse_text(text: str, file: str) -> Block:
     """The file's top-level body, as a Block of type "" (attributes are invalid at top level)."""
     try:
@@ -83,7 +138,8 @@ def _fill(block: Block, body: Tree, file: str, text: str) -> None:
         if child.data == "attribute":
             name = _name(child.children[0])
             expr = child.children[2]
-            block.attributes[name] = Attribute(name, expr, child.meta.line, child.meta.end_line, file, text)
+            _, _, line, end_line = span(child)  # type: ignore[misc] (an attribute has tokens)
+            block.attributes[name] = Attribute(name, expr, line, end_line, file, text)
         elif child.data == "block":
             block.blocks.append(_block(child, file, text))
 
@@ -103,7 +159,8 @@ def _block(node: Tree, file: str, text: str) -> Block:
                     block_type = _name(child)
                 else:
                     labels.append(_name(child))
-    block = Block(block_type, labels, file, node.meta.line, node.meta.end_line, source=text)
+    _, _, line, end_line = span(node)  # type: ignore[misc] (a block has tokens)
+    block = Block(block_type, labels, file, line, end_line, source=text)
     if body is not None:
         _fill(block, body, file, text)
     return block

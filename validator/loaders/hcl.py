@@ -16,6 +16,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from validator.errors import InputError
+from validator.hcl import reads
 from validator.hcl.evaluate import Evaluator
 from validator.hcl.instance import (
     NO_KEY,
@@ -28,7 +29,7 @@ from validator.hcl.instance import (
     instance_suffix,
     variable_type,
 )
-from validator.hcl.module import ModuleConfig, load_module_config, read_text
+from validator.hcl.module import MAX_FILE_BYTES, ModuleConfig, load_module_config, read_text, too_large
 from validator.hcl.parse import ParseFailure, parse_text
 from validator.model import (
     COMPUTED_LOCALLY,
@@ -53,7 +54,7 @@ def load_directory(
     """The Model of the root module at `path`. Raises InputError for a path that is no directory
     or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic."""
     root_directory = os.path.normpath(path)
-    if not os.path.isdir(root_directory):
+    if not reads.isdir(root_directory):
         raise InputError(f"{path}: not a directory")
     model = Model(kind="hcl")
     configs: dict[str, ModuleConfig] = {}
@@ -99,21 +100,21 @@ def _root_variable_values(
     for name in ("terraform.tfvars", "terraform.tfvars.json"):
         automatic.append(os.path.join(directory, name))
     try:
-        listing = sorted(os.listdir(directory))
+        listing = reads.listdir(directory)
     except OSError:
         listing = []
     automatic += [
         os.path.join(directory, n) for n in listing if n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")
     ]
     for file in automatic:
-        if os.path.isfile(file):
+        if reads.isfile(file):
             file = os.path.normpath(file)
             try:
                 values.update(_read_tfvars(file))
             except _VarFileProblem as problem:
                 model.diagnostics.append(Diagnostic(problem.message, Location(file, problem.line)))
     for file in var_files:
-        if not os.path.isfile(file):
+        if not reads.isfile(file):
             raise InputError(f"{file}: var file not found")
         try:
             values.update(_read_tfvars(file))
@@ -164,7 +165,9 @@ class _VarFileProblem(Exception):
 
 def _read_tfvars(file: str) -> dict[str, Any]:
     try:
-        text = read_text(file)
+        text = read_text(file, limit=MAX_FILE_BYTES)
+    except reads.TooLarge as error:
+        raise _VarFileProblem(too_large(error.size)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise _VarFileProblem(f"cannot read var file ({error})") from None
     if file.endswith(".json"):
@@ -249,7 +252,7 @@ class _ModuleCalls:
             )
             _report(self.model, Diagnostic(message, location, severity="info"))
             return "its source is not on disk (run `terraform init`), its outputs are not known"
-        if not os.path.isdir(directory):
+        if not reads.isdir(directory):
             _report(self.model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
             return f"its source directory {directory} does not exist"
         if module.depth >= MAX_MODULE_DEPTH:
