@@ -286,3 +286,33 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
         if answers.production_listener_port == answers.test_listener_port:
             label = labels.get("test_listener_port", "answer 'test_listener_port'")
             raise UserError(f"{label}: the test listener needs a port other than the production listener's")
+
+
+# Answers that matter only with certain others; everything not listed always applies.
+_APPLIES_WHEN = {
+    "step_percent": ("the linear strategy", lambda a: a.strategy == "linear"),
+    "step_bake_time_in_minutes": ("the linear strategy", lambda a: a.strategy == "linear"),
+    "canary_percent": ("the canary strategy", lambda a: a.strategy == "canary"),
+    "canary_bake_time_in_minutes": ("the canary strategy", lambda a: a.strategy == "canary"),
+    "listener_rule_priority": ("an ALB", lambda a: a.load_balancer == "alb"),
+    "test_header_name": ("header test traffic on an ALB", lambda a: a.load_balancer == "alb" and a.test_traffic == "header"),
+    "test_header_value": ("header test traffic on an ALB", lambda a: a.load_balancer == "alb" and a.test_traffic == "header"),
+    "production_listener_port": ("an NLB", lambda a: a.load_balancer == "nlb"),
+    "test_listener_port": ("an NLB with a test listener", lambda a: a.load_balancer == "nlb" and a.test_traffic == "listener"),
+}
+
+
+def applies(key: str, answers: Answers) -> bool:
+    """Whether an answer has any effect on the module, given the others."""
+    return key not in _APPLIES_WHEN or _APPLIES_WHEN[key][1](answers)
+
+
+def check_applicable(answers: Answers, given: dict[str, str]) -> None:
+    """An option given explicitly that has no effect with the other answers is an error, not ignored.
+    `given` maps each explicitly given answer key to its label (the option name)."""
+    for key, label in given.items():
+        if not applies(key, answers):
+            raise UserError(
+                f"{label}: applies only to {_APPLIES_WHEN[key][0]} (strategy {answers.strategy}, "
+                f"{answers.load_balancer.upper()}, test traffic {answers.test_traffic}); remove it"
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -14,7 +15,9 @@ from generator.answers import (
     STRATEGIES,
     TEST_TRAFFIC,
     Answers,
+    applies,
     build_labelled,
+    check_applicable,
     coerce,
 )
 from generator.answers_file import load_answers_file
@@ -83,30 +86,9 @@ def new(
     ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
-    given = {
-        "strategy": strategy,
-        "bake_time_in_minutes": bake_time,
-        "step_percent": step_percent,
-        "step_bake_time_in_minutes": step_bake_time,
-        "canary_percent": canary_percent,
-        "canary_bake_time_in_minutes": canary_bake_time,
-        "load_balancer": load_balancer,
-        "test_traffic": test_traffic,
-        "test_header_name": test_header_name,
-        "test_header_value": test_header_value,
-        "listener_rule_priority": listener_rule_priority,
-        "production_listener_port": production_listener_port,
-        "test_listener_port": test_listener_port,
-        "hooks": None if hooks is None else ([] if hooks.strip().lower() == "none" else hooks),
-        "alarm_rollback": alarm_rollback,
-        "circuit_breaker": circuit_breaker,
-        "launch_type": launch_type,
-        "desired_count": desired_count,
-        "container_name": container_name,
-        "container_port": container_port,
-        "least_privilege": least_privilege,
-    }
+    given = given_answers(locals())
     try:
+        check_name(name)
         target = out if out is not None else Path(name)
         check_target(target, force=force)
         values: dict[str, Any] = {}
@@ -116,49 +98,106 @@ def new(
             recorded.pop("name", None)  # NAME on the command line wins
             values.update(recorded)
             labels.update(where)
-        for key, value in given.items():
-            if value is not None:
-                values[key] = value
-                labels[key] = OPTION_NAMES[key]
+        add_options(values, labels, given)
         values["name"] = name
         labels["name"] = "NAME"
         answers = build_labelled(values, labels)
-        if answers_file is None and not no_input and stdin_is_interactive():
+        interactive = answers_file is None and not no_input and stdin_is_interactive()
+        if interactive:
             answers = prompt_for(answers, asked=set(key for key, value in given.items() if value is not None))
+        check_applicable(answers, {key: OPTION_NAMES[key] for key, value in given.items() if value is not None})
         files = render(answers)
+        if interactive and not confirm_summary(answers, target, files):
+            typer.echo("tfbg: nothing written", err=True)
+            raise typer.Exit(code=1)
         write_module(target, files, force=force)
     except UserError as error:
         fail(str(error))
     typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({answers.strategy}, {answers.load_balancer.upper()})")
 
 
+# Answer key -> the name of its parameter in new() (and update()): every answer except NAME.
+ANSWER_PARAMS = {key: OPTION_NAMES[key][2:].replace("-", "_") for key in FIELDS if key != "name"}
+# The options themselves, shared by `tfbg update`, so both commands take the same answer options.
+ANSWER_OPTIONS = [
+    parameter
+    for parameter in inspect.signature(new, eval_str=True).parameters.values()
+    if parameter.name in ANSWER_PARAMS.values()
+]
+ANSWER_HELP = {
+    key: next(p.default.help for p in ANSWER_OPTIONS if p.name == param) for key, param in ANSWER_PARAMS.items()
+}
+
+
+def given_answers(options: dict[str, Any]) -> dict[str, Any]:
+    """Answer key -> the value of its option (None when not given), from a command's parameters."""
+    hooks = options["hooks"]
+    given = {key: options[param] for key, param in ANSWER_PARAMS.items()}
+    given["hooks"] = None if hooks is None else ([] if hooks.strip().lower() == "none" else hooks)
+    return given
+
+
+def add_options(values: dict[str, Any], labels: dict[str, str], given: dict[str, Any]) -> None:
+    for key, value in given.items():
+        if value is not None:
+            values[key] = value
+            labels[key] = OPTION_NAMES[key]
+
+
+def check_name(name: str) -> None:
+    """NAME is checked before anything else: '' or '.' must never be read as a directory."""
+    try:
+        coerce("name", name)
+    except ValueError as error:
+        raise UserError(f"NAME: {error}") from None
+
+
+def confirm_summary(answers: Answers, target: Path, files: dict[str, bytes]) -> bool:
+    """Show the answers that shape the module, then ask before writing."""
+    typer.echo("")
+    typer.echo(f"Module {answers.name}: {len(files)} files into {target}/")
+    for key in relevant_questions(answers):
+        value = getattr(answers, key)
+        if isinstance(value, tuple):
+            value = ", ".join(value) or "none"
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        typer.echo(f"  {PROMPTS[key].split(' (')[0].split(',')[0].rstrip('?')}: {value}")
+    return typer.confirm("Write the module?", default=True)
+
+
 def relevant_questions(answers: Answers) -> list[str]:
     """The questions that matter for the answers so far, in the order they are asked."""
-    keys = ["strategy", "bake_time_in_minutes"]
-    if answers.strategy == "linear":
-        keys += ["step_percent", "step_bake_time_in_minutes"]
-    if answers.strategy == "canary":
-        keys += ["canary_percent", "canary_bake_time_in_minutes"]
-    keys += ["load_balancer", "test_traffic"]
-    if answers.load_balancer == "alb":
-        keys.append("listener_rule_priority")
-        if answers.test_traffic == "header":
-            keys += ["test_header_name", "test_header_value"]
-    else:
-        keys.append("production_listener_port")
-        if answers.test_traffic == "listener":
-            keys.append("test_listener_port")
-    keys += [
-        "hooks",
-        "circuit_breaker",
-        "alarm_rollback",
-        "launch_type",
-        "desired_count",
-        "container_name",
-        "container_port",
-        "least_privilege",
-    ]
-    return keys
+    return [key for key in QUESTION_ORDER if applies(key, answers)]
+
+
+# Alarm rollback is asked before the circuit breaker: "no circuit breaker" is only valid once alarms
+# are chosen, so asked the other way round an alarms-only rollback could never be answered.
+QUESTION_ORDER = (
+    "strategy",
+    "bake_time_in_minutes",
+    "step_percent",
+    "step_bake_time_in_minutes",
+    "canary_percent",
+    "canary_bake_time_in_minutes",
+    "load_balancer",
+    "test_traffic",
+    "listener_rule_priority",
+    "test_header_name",
+    "test_header_value",
+    "production_listener_port",
+    "test_listener_port",
+    "hooks",
+    "alarm_rollback",
+    "circuit_breaker",
+    "launch_type",
+    "desired_count",
+    "container_name",
+    "container_port",
+    "least_privilege",
+)
 
 
 PROMPTS = {
@@ -190,6 +229,7 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
     """Ask every relevant question not answered by an option; each has the current value as default.
     An invalid answer is explained and asked again."""
     values = answers.to_json()
+    typer.echo("Enter keeps the [default]; ? explains a question.")
     index = 0
     while index < len(relevant_questions(Answers(**_typed(values)))):
         key = relevant_questions(Answers(**_typed(values)))[index]
@@ -207,6 +247,8 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
                 values[key] = _ask(key, previous, values)
                 build_labelled(values, {})
                 break
+            except _HelpWanted:
+                typer.echo(f"  {explain(key)}")
             except UserError as error:
                 values[key] = previous
                 typer.echo(f"  {str(error).split(': ', 1)[-1]}", err=True)
@@ -224,12 +266,28 @@ def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
     if key == "test_traffic":
         text = f"Test traffic ({' | '.join(TEST_TRAFFIC[values['load_balancer']])})"
     if FIELDS[key].kind is bool:
-        return typer.confirm(text, default=bool(current))
+        # A prompt rather than typer.confirm, which cannot take "?".
+        reply = _reply(f"{text} [{'Y/n' if current else 'y/N'}]", "y" if current else "n", show_default=False)
+        return coerce(key, reply)
     if key == "hooks":
-        default = ",".join(current) if current else "none"
-        reply = typer.prompt(text, default=default)
+        reply = _reply(text, ",".join(current) if current else "none")
         return [] if reply.strip().lower() == "none" else list(coerce("hooks", reply))
     default = current if not isinstance(current, float) else f"{current:g}"
-    reply = typer.prompt(text, default=str(default))
-    return coerce(key, reply)
+    return coerce(key, _reply(text, str(default)))
+
+
+class _HelpWanted(Exception):
+    """The user typed '?' at a prompt."""
+
+
+def _reply(text: str, default: str, **options: Any) -> str:
+    reply = typer.prompt(text, default=default, **options)
+    if reply.strip() == "?":
+        raise _HelpWanted
+    return reply
+
+
+def explain(key: str) -> str:
+    """What a question means: its option's help, and the option that answers it without a prompt."""
+    return f"{ANSWER_HELP[key]} Option: {OPTION_NAMES[key]}."
 
