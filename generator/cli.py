@@ -6,7 +6,9 @@ import sys
 
 import typer
 
+import generator
 from generator.new_cli import new
+from generator.update_cli import update
 from validator.lint_cli import explain, lint, rules
 
 app = typer.Typer(
@@ -18,9 +20,27 @@ app = typer.Typer(
     # Plain click help: rich's option table truncates long option names ("--listener-rule-pri…")
     # on an 80-column terminal.
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"tfbg {generator.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print tfbg's version and exit."
+    ),
+) -> None:
+    """Generate and lint Terraform modules for Amazon ECS blue/green, linear and canary deployments."""
+
 # Short summaries for `tfbg --help` (click cuts a longer first sentence off at 45 characters).
 app.command("new", short_help="Generate a Terraform module for an ECS service.")(new)
+app.command("update", short_help="Re-render a module, keeping local edits.")(update)
 app.command("lint", short_help="Lint Terraform directories or plan JSON files.")(lint)
 app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
 app.command("explain", short_help="Show a rule's documentation.")(explain)

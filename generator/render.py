@@ -80,7 +80,7 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def ecs_context(answers: Answers) -> dict[str, Any]:
+def ecs_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
     context = ecs_module.context(answers)
     route = "aws_lb_listener_rule" if answers.load_balancer == "alb" else "aws_lb_listener"
     context.update(
@@ -88,7 +88,7 @@ def ecs_context(answers: Answers) -> dict[str, Any]:
         test_route=f"{route}.test",
         lambda_runtime=LAMBDA_RUNTIME,
         lambda_handler=LAMBDA_HANDLER,
-        tfbg_version=generator.__version__,
+        tfbg_version=tfbg_version or generator.__version__,
     )
     return context
 
@@ -101,10 +101,11 @@ def _tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).lstrip("\n")
 
 
-def render(answers: Answers, kind: str = "ecs") -> dict[str, bytes]:
-    """Every file of the module, keyed by its path relative to the module directory (posix)."""
+def render(answers: Answers, kind: str = "ecs", *, tfbg_version: str | None = None) -> dict[str, bytes]:
+    """Every file of the module, keyed by its path relative to the module directory (posix).
+    `tfbg_version` rebuilds a render an older tfbg made (`tfbg update`'s merge base)."""
     template = TemplateKind.load(kind)
-    context = ecs_context(answers)
+    context = ecs_context(answers, tfbg_version)
     context.update(template_id=template.id, template_version=template.version)
     env = environment(template.root)
     files: dict[str, bytes] = {}
