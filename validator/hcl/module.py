@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 
 from validator.hcl.parse import Attribute, Block, ParseFailure, parse_text
@@ -84,7 +86,34 @@ def _is_override(name: str) -> bool:
     return name == "override.tf" or name.endswith("_override.tf")
 
 
+NOT_A_TERRAFORM_FILE = ", not a Terraform file: skipped"
+
+
+def not_a_file(path: str) -> str | None:
+    """What stands at `path` when it is not a regular file tfbg can read (said in a diagnostic), or
+    None for a regular file or a directory (Terraform skips directories too). Never opens it: a FIFO
+    would block the read forever."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symlink loop"
+        if os.path.islink(path):
+            return f"a symlink to {os.readlink(path)!r}, which does not exist"
+        return f"unreadable ({error.strerror})"
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else (
+        "a socket" if stat.S_ISSOCK(info.st_mode) else "a device file"
+    )
+    return f"a symlink to {kind}" if os.path.islink(path) else kind
+
+
 def _parse_file(config: ModuleConfig, path: str) -> Block | None:
+    problem = not_a_file(path)
+    if problem is not None:
+        config.diagnostics.append(Diagnostic(f"is {problem}{NOT_A_TERRAFORM_FILE}", Location(path)))
+        return None
     if not os.path.isfile(path):
         return None
     try:

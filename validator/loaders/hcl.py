@@ -27,7 +27,7 @@ from validator.hcl.instance import (
     instance_suffix,
     variable_type,
 )
-from validator.hcl.module import ModuleConfig, load_module_config, read_text
+from validator.hcl.module import NOT_A_TERRAFORM_FILE, ModuleConfig, load_module_config, not_a_file, read_text
 from validator.hcl.parse import ParseFailure, parse_text
 from validator.model import Diagnostic, Location, Model, ModuleCall, ProviderRequirement, Resource, Unknown
 
@@ -52,6 +52,10 @@ def load_directory(
     root_config = _config(root_directory, configs, model)
     if not root_config.files and not model.diagnostics:
         raise InputError(f"{path}: no Terraform files (*.tf) in this directory")
+    if not root_config.files and all(d.message.endswith(NOT_A_TERRAFORM_FILE) for d in model.diagnostics):
+        model.diagnostics.append(
+            Diagnostic("no *.tf file in this directory could be read (each one is named on its own line); nothing was checked", Location(path))
+        )
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
@@ -94,13 +98,19 @@ def _root_variable_values(
         os.path.join(directory, n) for n in listing if n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")
     ]
     for file in automatic:
-        if os.path.isfile(file):
+        problem = not_a_file(file) if os.path.lexists(file) else None
+        if problem is not None:
+            model.diagnostics.append(Diagnostic(f"is {problem}, not a variables file: skipped", Location(file)))
+        elif os.path.isfile(file):
             file = os.path.normpath(file)
             try:
                 values.update(_read_tfvars(file))
             except _VarFileProblem as problem:
                 model.diagnostics.append(Diagnostic(problem.message, Location(file, problem.line)))
     for file in var_files:
+        problem = not_a_file(file) if os.path.lexists(file) else None
+        if problem is not None:
+            raise InputError(f"{file}: var file is {problem}, not a file")
         if not os.path.isfile(file):
             raise InputError(f"{file}: var file not found")
         try:
@@ -203,9 +213,12 @@ def _walk(
     depth: int,
     remote: dict[str, str],
     key_path: str = "",
+    chain: tuple[tuple[str, str], ...] = (),
 ) -> None:
-    """Collect a module instance and, recursively, the instances of the modules it calls."""
+    """Collect a module instance and, recursively, the instances of the modules it calls.
+    `chain` holds (real directory, call path) of the modules above, to stop at a module cycle."""
     instances.append(module)
+    chain = (*chain, (os.path.realpath(module.config.directory), _without_keys(module.address)))
     for name, call in module.config.modules.items():
         source_attribute = call.attributes.get("source")
         source = module.evaluator(call).attribute(source_attribute) if source_attribute else None
@@ -236,6 +249,10 @@ def _walk(
         if not os.path.isdir(directory):
             _report(model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
             continue
+        cycle = _cycle(chain, directory, call_path)
+        if cycle is not None:
+            _report(model, Diagnostic(f"{cycle} (source {source!r}); Terraform cannot load a module cycle", location))
+            continue
         if depth >= MAX_MODULE_DEPTH:
             _report(model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
             continue
@@ -256,7 +273,22 @@ def _walk(
             children[key] = child
         module.children[name] = (expansion, children)
         for child in children.values():
-            _walk(child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key)
+            _walk(
+                child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key, chain=chain
+            )
+
+
+def _cycle(chain: tuple[tuple[str, str], ...], directory: str, call_path: str) -> str | None:
+    """How a call closes a cycle ("module.a calls its own directory", "module.a -> module.a.module.b
+    -> module.a's directory"), or None when `directory` is not a module above the call."""
+    real = os.path.realpath(directory)
+    for index, (above, path) in enumerate(chain):
+        if above != real:
+            continue
+        if index == len(chain) - 1:
+            return f"{call_path} calls its own directory"
+        return f"module cycle: {call_path} calls the directory of {path or 'the root module'}"
+    return None
 
 
 def _without_keys(address: str) -> str:

@@ -92,7 +92,66 @@ def check_plan(document: Any, name: str) -> dict:
         raise InputError(f"{name}: plan format_version {version} is not supported (0.x and 1.x are)")
     if not any(key in document for key in ("planned_values", "resource_changes", "configuration")):
         raise InputError(f"{name}: not a Terraform plan (no planned_values or resource_changes); {PLAN_HINT}")
+    check_resource_changes(document, name)
     return document
+
+
+def check_resource_changes(document: dict, name: str) -> None:
+    """resource_changes is where a plan says which values are unknown until apply (after_unknown):
+    without it, or with a broken entry, an unknown value would read as absent and a rule would
+    report a false error. Terraform omits the list only when the plan has no resources at all."""
+    changes = document.get("resource_changes")
+    if changes is None:
+        if _has_resources(document.get("planned_values")):
+            state = "null" if "resource_changes" in document else "missing"
+            raise InputError(
+                f"{name}: /resource_changes is {state} although planned_values has resources; the plan JSON "
+                f"is incomplete (values known only after apply would look absent); {PLAN_HINT}"
+            )
+        return
+    if not isinstance(changes, list):
+        raise InputError(f"{name}: /resource_changes is {_json_type(changes)}, expected an array; {PLAN_HINT}")
+    for index, entry in enumerate(changes):
+        problem = _malformed_change(entry)
+        if problem is not None:
+            address = entry.get("address") if isinstance(entry, dict) else None
+            named = f" ({address})" if isinstance(address, str) and address else ""
+            raise InputError(f"{name}: /resource_changes/{index}{named}: {problem}; the plan JSON is malformed")
+
+
+def _malformed_change(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return f"is {_json_type(entry)}, expected an object"
+    for key in ("address", "type"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            return f"has no \"{key}\" string"
+    change = entry.get("change")
+    if not isinstance(change, dict):
+        return "has no \"change\" object"
+    actions = change.get("actions")
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
+        return "change.actions is not a non-empty array of strings"
+    return None
+
+
+def _has_resources(values: Any) -> bool:
+    module = values.get("root_module") if isinstance(values, dict) else None
+    if not isinstance(module, dict):
+        return False
+    children = module.get("child_modules")
+    return bool(module.get("resources")) or any(
+        _has_resources({"root_module": child}) for child in (children if isinstance(children, list) else [])
+    )
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), type(value).__name__)
 
 
 def load_document(path: str) -> dict:
