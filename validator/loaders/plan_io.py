@@ -93,6 +93,7 @@ def check_plan(document: Any, name: str) -> dict:
     if not any(key in document for key in ("planned_values", "resource_changes", "configuration")):
         raise InputError(f"{name}: not a Terraform plan (no planned_values or resource_changes); {PLAN_HINT}")
     check_resource_changes(document, name)
+    check_shape(document, name)
     return document
 
 
@@ -131,6 +132,79 @@ def _malformed_change(entry: Any) -> str | None:
     actions = change.get("actions")
     if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
         return "change.actions is not a non-empty array of strings"
+    return None
+
+
+# The members the plan loader reads, and the JSON type each must have (null always means absent).
+# A plan that breaks this is reported as one line instead of reaching the loader half-understood.
+def _object(members: dict | None = None) -> tuple:
+    return ("object", members or {})
+
+
+def _array(item: Any) -> tuple:
+    return ("array", item)
+
+
+def _map(item: Any) -> tuple:
+    return ("map", item)
+
+
+STRING = ("string", None)
+
+
+def _values_module() -> tuple:
+    resource = _object({"address": STRING, "module_address": STRING, "type": STRING, "name": STRING,
+                        "mode": STRING, "values": _object()})
+    return _object({"resources": _array(resource), "child_modules": _array(_values_module)})
+
+
+def _config_module() -> tuple:
+    call = _object({"source": STRING, "module": _config_module, "expressions": _object()})
+    return _object({
+        "resources": _array(_object({"address": STRING, "expressions": _object()})),
+        "module_calls": _map(call),
+        "outputs": _map(_object({"expression": _object()})),
+    })
+
+
+PLAN_SHAPE = _object({
+    "planned_values": _object({"root_module": _values_module}),
+    "prior_state": _object({"values": _object({"root_module": _values_module})}),
+    "configuration": _object({"root_module": _config_module, "provider_config": _map(_object())}),
+    "resource_changes": _array(_object({"module_address": STRING, "mode": STRING, "name": STRING,
+                                        "change": _object({"before": _object(), "after": _object()})})),
+})
+
+
+def check_shape(document: dict, name: str) -> None:
+    problem = _shape_problem(document, PLAN_SHAPE, "")
+    if problem is not None:
+        pointer, value, expected = problem
+        raise InputError(f"{name}: {pointer} is {_json_type(value)}, expected {expected}; the plan JSON is malformed")
+
+
+def _shape_problem(value: Any, shape: Any, pointer: str) -> tuple[str, Any, str] | None:
+    if callable(shape):  # a module, which holds modules: built when reached
+        shape = shape()
+    kind, inner = shape
+    if value is None:
+        return None
+    if kind == "string":
+        return None if isinstance(value, str) else (pointer, value, "a string")
+    if kind in ("object", "map") and not isinstance(value, dict):
+        return (pointer, value, "an object")
+    if kind == "array" and not isinstance(value, list):
+        return (pointer, value, "an array")
+    if kind == "object":
+        items = ((key, value.get(key), member) for key, member in inner.items())
+    elif kind == "map":
+        items = ((key, item, inner) for key, item in value.items())
+    else:
+        items = ((str(index), item, inner) for index, item in enumerate(value))
+    for key, item, member in items:
+        problem = _shape_problem(item, member, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+        if problem is not None:
+            return problem
     return None
 
 
