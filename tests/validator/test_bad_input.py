@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import signal
 import socket
 import textwrap
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from tests.fuzz.guard import within_time
 
 # A plan of a service with a Lambda hook whose function ARN is known only after apply: planned_values
 # omits the unknown hook_target_arn, resource_changes' after_unknown says it is unknown.
@@ -32,21 +32,6 @@ PLAN = {
                     "after_unknown": {"deployment_configuration": [{"lifecycle_hook": [{"hook_target_arn": True}]}]}}},
     ],
 }
-
-
-def within_seconds(seconds: int, action):
-    """Fail instead of hanging the suite."""
-
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds}s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        return action()
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def lint(*args: str):
@@ -138,7 +123,7 @@ def special_entries(directory: Path) -> dict[str, str]:
 def test_fifos_sockets_and_broken_symlinks_named_tf_are_named_and_skipped_never_read(tmp_path):
     (tmp_path / "main.tf").write_text(MAIN_TF)
     expected = special_entries(tmp_path)
-    result = within_seconds(30, lambda: lint(str(tmp_path), "--format", "json"))  # reading pipe.tf blocks forever
+    result = within_time(lambda: lint(str(tmp_path), "--format", "json"), 30)  # reading pipe.tf blocks forever
     assert result.exit_code == 2, result.stdout
     findings = json.loads(result.stdout)["findings"]
     messages = {Path(f["file"]).name: f["message"] for f in findings if f["rule"] == "TFBG002"}
