@@ -192,6 +192,7 @@ def replace_files(out: Path, writes: dict[str, bytes], *, removes: Iterable[str]
     Only regular files (or nothing) may stand at those paths, and no directory on the way may be a
     symlink: tfbg never writes through a link to somewhere outside the module."""
     removes = [path for path in removes if os.path.lexists(out / path)]
+    _check_writable(out)
     _refuse_unsafe_paths(out, [*writes, *removes])
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     undo: list[Callable[[], None]] = []

@@ -242,3 +242,12 @@ def test_a_failure_while_updating_changes_nothing(module, monkeypatch):
     monkeypatch.setattr(os, "rename", real_rename)
     assert snapshot(module.parent) == before
     assert tree(module)  # still the module it was
+
+
+def test_an_unwritable_module_is_permission_denied_naming_it(module, monkeypatch):
+    real_access = os.access
+    denied = lambda path, mode: Path(path).name == "svc" and bool(mode & os.W_OK)  # noqa: E731
+    monkeypatch.setattr(os, "access", lambda path, mode: False if denied(path, mode) else real_access(path, mode))
+    before = snapshot(module.parent)
+    assert_one_line_failure(update("svc", "--bake-time", "9"), "svc: permission denied (tfbg cannot create files there)")
+    assert snapshot(module.parent) == before
