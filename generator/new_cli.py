@@ -23,7 +23,7 @@ from generator.answers import (
 from generator.answers_file import load_answers_file
 from generator.errors import UserError, fail
 from generator.render import render
-from generator.writer import check_target, write_module
+from generator.writer import check_target, describe, write_module
 
 # Option name per answer key (every answer has one).
 OPTION_NAMES = {key: "--" + key.replace("_", "-") for key in FIELDS}
@@ -113,6 +113,8 @@ def new(
         write_module(target, files, force=force)
     except UserError as error:
         fail(str(error))
+    except OSError as error:  # e.g. an unreadable file in a directory --force inspects
+        fail(describe(target, error))
     typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({answers.strategy}, {answers.load_balancer.upper()})")
 
 

@@ -24,6 +24,13 @@ STAGING_PREFIX = ".tfbg-staging-"
 def check_target(out: Path, *, force: bool) -> None:
     """Refuse before rendering anything: a path below a file, an existing file, a directory tfbg must
     never replace, a non-empty directory without --force, or (with --force) anything tfbg did not write."""
+    try:
+        _check_target(out, force=force)
+    except OSError as error:  # an unreadable directory or file on the way
+        raise UserError(describe(out, error)) from None
+
+
+def _check_target(out: Path, *, force: bool) -> None:
     _check_ancestors(out)
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: exists and is not a directory")
@@ -47,12 +54,12 @@ def protected_reason(out: Path) -> str | None:
     resolved = out.resolve()
     if resolved.parent == resolved:
         return "is a filesystem root"
-    cwd = Path.cwd().resolve()
+    cwd = Path(os.path.realpath(os.curdir))
     if resolved == cwd:
         return "is the current directory"
     if resolved in cwd.parents:
         return "contains the current directory"
-    home = Path.home().resolve()
+    home = Path(os.path.realpath(os.path.expanduser("~")))
     if resolved == home or resolved in home.parents:
         return "is your home directory" if resolved == home else "contains your home directory"
     if os.path.lexists(resolved / ".git"):
