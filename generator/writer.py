@@ -86,27 +86,38 @@ def check_only_ours(out: Path) -> None:
         raise UserError(
             f"{out}: not a module tfbg wrote (no readable {ANSWERS_FILE}); --force replaces only what tfbg wrote"
         )
-    foreign, edited = [], []
+    foreign: list[str] = []
+    edited: list[str] = []
+    recorded_directories = {parent.as_posix() for name in recorded for parent in Path(name).parents}
     for relative, path in walk(out):
         if relative == ANSWERS_FILE:
             continue
-        if path.is_dir() and not path.is_symlink():  # only empty directories are listed by walk()
-            if not any(name.startswith(relative + "/") for name in recorded):
-                foreign.append(relative + "/")
-        elif relative not in recorded:
-            foreign.append(relative)
+        if relative not in recorded or (path.is_dir() and not path.is_symlink()):
+            name = _foreign_name(relative, recorded_directories, path.is_dir() and not path.is_symlink())
+            if name not in foreign:
+                foreign.append(name)
         elif not is_regular(path) or file_hash(path) != recorded[relative]:
             edited.append(relative)
     if foreign or edited:
         parts = []
         if foreign:
-            parts.append("not written by tfbg: " + ", ".join(foreign))
+            parts.append("not written by tfbg: " + ", ".join(sorted(foreign)))
         if edited:
             parts.append("changed since tfbg wrote them: " + ", ".join(edited))
         raise UserError(
             f"{out}: --force replaces only files tfbg wrote and nobody changed; {'; '.join(parts)} "
             f"(nothing was changed; 'tfbg update {out}' keeps local edits)"
         )
+
+
+def _foreign_name(relative: str, recorded_directories: set[str], is_directory: bool) -> str:
+    """The outermost directory of `relative` that tfbg did not write (".terraform/"), or the file."""
+    parts = relative.split("/")
+    for depth in range(1, len(parts) + (1 if is_directory else 0)):
+        prefix = "/".join(parts[:depth])
+        if prefix not in recorded_directories:
+            return prefix + "/"
+    return relative
 
 
 def walk(root: Path) -> Iterable[tuple[str, Path]]:

@@ -154,3 +154,14 @@ def test_a_failure_while_writing_into_an_existing_directory_undoes_every_step(wo
     assert_one_line_failure(run("svc", "--strategy", "canary", "--force"), "cannot write the module (No space left")
     monkeypatch.setattr(os, "rename", real_rename)
     assert snapshot(workdir) == before
+
+
+def test_a_directory_tfbg_did_not_write_is_named_once(workdir):
+    assert run("svc").exit_code == 0
+    for name in (".terraform/providers/a", ".terraform/modules/modules.json", "examples/complete/.terraform/x"):
+        (workdir / "svc" / name).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / "svc" / name).write_text("{}")
+    (workdir / "svc" / ".terraform.lock.hcl").write_text("# lock\n")
+    assert_one_line_failure(
+        run("svc", "--force"), "not written by tfbg: .terraform.lock.hcl, .terraform/, examples/complete/.terraform/ ("
+    )
