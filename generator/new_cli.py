@@ -118,17 +118,16 @@ def new(
     typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({answers.strategy}, {answers.load_balancer.upper()})")
 
 
-# Answer key -> the name of its parameter in new() (and update()): every answer except NAME.
-ANSWER_PARAMS = {key: OPTION_NAMES[key][2:].replace("-", "_") for key in FIELDS if key != "name"}
-# The options themselves, shared by `tfbg update`, so both commands take the same answer options.
-ANSWER_OPTIONS = [
-    parameter
-    for parameter in inspect.signature(new, eval_str=True).parameters.values()
-    if parameter.name in ANSWER_PARAMS.values()
-]
-ANSWER_HELP = {
-    key: next(p.default.help for p in ANSWER_OPTIONS if p.name == param) for key, param in ANSWER_PARAMS.items()
+_NEW_PARAMETERS = inspect.signature(new, eval_str=True).parameters
+# Answer key -> the name of its parameter in new() (and update()): every answer with an option.
+ANSWER_PARAMS = {
+    key: param
+    for key in FIELDS
+    if key != "name" and (param := OPTION_NAMES[key][2:].replace("-", "_")) in _NEW_PARAMETERS
 }
+# The options themselves, shared by `tfbg update`, so both commands take the same answer options.
+ANSWER_OPTIONS = [_NEW_PARAMETERS[param] for param in ANSWER_PARAMS.values()]
+ANSWER_HELP = {key: _NEW_PARAMETERS[param].default.help for key, param in ANSWER_PARAMS.items()}
 
 
 def given_answers(options: dict[str, Any]) -> dict[str, Any]:
@@ -291,5 +290,5 @@ def _reply(text: str, default: str, **options: Any) -> str:
 
 def explain(key: str) -> str:
     """What a question means: its option's help, and the option that answers it without a prompt."""
-    return f"{ANSWER_HELP[key]} Option: {OPTION_NAMES[key]}."
+    return f"{ANSWER_HELP.get(key, PROMPTS[key])} Option: {OPTION_NAMES[key]}."
 
