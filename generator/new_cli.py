@@ -45,7 +45,9 @@ def new(
         None, "--answers", help="Replay answers: a recorded .tfbg-answers.json or a plain JSON object of answers."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; unanswered questions take defaults."),
-    force: bool = typer.Option(False, "--force", help="Replace the contents of an existing non-empty --out directory."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace a module tfbg wrote: only files it wrote and nobody changed (see tfbg update)."
+    ),
     strategy: Optional[str] = typer.Option(None, help="blue-green | linear | canary. (default: blue-green)"),
     bake_time: Optional[str] = typer.Option(
         None, "--bake-time", help="Minutes both revisions run after the production shift (0-1440). (default: 5)"
