@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.answers import Answers
 from generator.errors import UserError
-from generator.merge import Merged, merge, merge_without_base
+from generator.merge import THEIRS, YOURS, Merged, merge, merge_without_base
 from generator.render import ANSWERS_FILE, TemplateKind, render, sha256
 from generator.writer import is_regular
 
@@ -84,6 +84,8 @@ def _plan_file(plan: Plan, path: Path, relative: str, recorded: str | None, base
             plan.conflicts[relative] = "not a regular file (a symlink or directory): left alone, new render not applied"
         return
     yours = _read(path)
+    if yours is not None and has_conflict_markers(yours):
+        raise UserError(f"{path}: has conflict markers from an earlier tfbg update; resolve them first (nothing was changed)")
     unedited = yours is not None and recorded == f"sha256:{sha256(yours)}"
     if new is None:  # the new render drops this file
         if yours is None:
@@ -135,6 +137,11 @@ def _merge(relative: str, base: bytes | None, yours: bytes, new: bytes) -> Merge
         return merge(base.decode("utf-8"), your_text, new_text)
     except UnicodeDecodeError:
         return None
+
+
+def has_conflict_markers(data: bytes) -> bool:
+    lines = data.splitlines()
+    return YOURS.encode() in lines and THEIRS.encode() in lines
 
 
 def _read(path: Path) -> bytes | None:

@@ -251,3 +251,13 @@ def test_an_unwritable_module_is_permission_denied_naming_it(module, monkeypatch
     before = snapshot(module.parent)
     assert_one_line_failure(update("svc", "--bake-time", "9"), "svc: permission denied (tfbg cannot create files there)")
     assert snapshot(module.parent) == before
+
+
+def test_unresolved_conflict_markers_stop_the_next_update(module):
+    edit(module / "variables.tf", "default     = 10", "default     = 12", after='variable "canary_bake_time_in_minutes"')
+    assert update("svc", "--canary-bake-time", "30").exit_code == 1
+    before = snapshot(module.parent)
+    assert_one_line_failure(update("svc", "--bake-time", "8"), "svc/variables.tf: has conflict markers from an earlier tfbg update")
+    assert snapshot(module.parent) == before
+    edit(module / "variables.tf", f"{YOURS}\n  default     = 12\n{SEPARATOR}\n  default     = 30\n{THEIRS}\n", "  default     = 12\n")
+    assert update("svc", "--bake-time", "8").exit_code == 0
