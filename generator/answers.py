@@ -32,7 +32,15 @@ LIFECYCLE_STAGES = (
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 )
 
+# Deployment controllers `tfbg new` renders a module for; each has its own template kind.
+CONTROLLERS = ("ecs", "codedeploy", "external")
+# CodeDeploy ECS appspec hooks, in the order a deployment runs them (CodeDeploy User Guide,
+# reference-appspec-file-structure-hooks.html, "List of lifecycle event hooks for an Amazon ECS deployment").
+APPSPEC_HOOKS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
+
 MAX_BAKE_MINUTES = 1440
+# CodeDeploy: terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes (provider schema).
+MAX_TERMINATION_WAIT_MINUTES = 2880
 # Target group names allow at most 32 characters (letters, digits, hyphens; no leading/trailing hyphen).
 # The module names its target groups "<name>-blue" and "<name>-green", so NAME keeps 6 for the suffix.
 MAX_NAME_LENGTH = 32 - len("-green")
@@ -66,6 +74,10 @@ class Answers:
     container_name: str = "app"
     container_port: int = 8080
     least_privilege: bool = False
+    # Appended last (issue 10): keeps the recorded answers of existing ECS modules in their order.
+    controller: str = "ecs"
+    # EXTERNAL kind: a deployer outside Terraform (a pipeline, PipeCD) owns the task sets and the weights.
+    external_deployer: bool = False
 
     @property
     def ecs_strategy(self) -> str:
@@ -74,6 +86,11 @@ class Answers:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["hooks"] = list(self.hooks)
+        if self.controller == "ecs":
+            # The template kind records the controller too; ECS records stay as they were before it existed.
+            del data["controller"]
+        if self.controller != "external":
+            del data["external_deployer"]
         return data
 
 
@@ -104,6 +121,13 @@ def _tenths(value: float, low: str, high: str) -> float:
 def _minutes(value: int) -> int:
     if not 0 <= value <= MAX_BAKE_MINUTES:
         raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes, got {value}")
+    return value
+
+
+def _bake_minutes(value: int) -> int:
+    if not 0 <= value <= MAX_TERMINATION_WAIT_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_BAKE_MINUTES} minutes (with --controller codedeploy, the "
+                         f"termination wait: up to {MAX_TERMINATION_WAIT_MINUTES}), got {value}")
     return value
 
 
@@ -149,6 +173,12 @@ def _header_value(value: str) -> str:
     return value
 
 
+def _appspec_hook(item: str) -> str | None:
+    """'AfterAllowTestTraffic', 'after-allow-test-traffic' and 'AFTER_ALLOW_TEST_TRAFFIC' are one hook."""
+    folded = item.replace("-", "").replace("_", "").lower()
+    return next((hook for hook in APPSPEC_HOOKS if hook.lower() == folded), None)
+
+
 def _stages(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         items = [part.strip() for part in value.split(",") if part.strip()]
@@ -166,11 +196,16 @@ def _stages(value: Any) -> tuple[str, ...]:
         if stage == "NONE":
             raise ValueError("'none' means no hooks: it cannot be combined with lifecycle stages")
         if stage not in LIFECYCLE_STAGES:
-            raise ValueError(f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)}")
+            stage = _appspec_hook(item.strip())  # the CodeDeploy kind's hooks (checked against the controller later)
+        if stage is None:
+            raise ValueError(
+                f"unknown lifecycle stage {item!r}; choose from {', '.join(LIFECYCLE_STAGES)} "
+                f"(--controller codedeploy: {', '.join(APPSPEC_HOOKS)})"
+            )
         if stage not in stages:
             stages.append(stage)
     # Canonical order, so the same set always renders the same module.
-    return tuple(s for s in LIFECYCLE_STAGES if s in stages)
+    return tuple(s for s in LIFECYCLE_STAGES + APPSPEC_HOOKS if s in stages)
 
 
 def _choice(choices: tuple[str, ...], normalise=str.lower):
@@ -185,7 +220,8 @@ def _choice(choices: tuple[str, ...], normalise=str.lower):
 
 def _strategy(value: str) -> str:
     spelled = value.strip().lower().replace("_", "-")
-    spelled = {"bluegreen": "blue-green"}.get(spelled, spelled)
+    # "all-at-once" is CodeDeploy's name for the one-step shift that ECS calls BLUE_GREEN.
+    spelled = {"bluegreen": "blue-green", "all-at-once": "blue-green", "allatonce": "blue-green"}.get(spelled, spelled)
     if spelled not in STRATEGIES:
         raise ValueError(f"unknown strategy {value!r}; choose from {', '.join(STRATEGIES)}")
     return spelled
@@ -194,7 +230,9 @@ def _strategy(value: str) -> str:
 FIELDS: dict[str, _Field] = {
     "name": _Field(str, _name),
     "strategy": _Field(str, _strategy),
-    "bake_time_in_minutes": _Field(int, _minutes),
+    # ECS bakes at most 1440 minutes; CodeDeploy's termination wait (the same answer) goes to 2880. The
+    # ECS limit is checked with the controller (_check_combination).
+    "bake_time_in_minutes": _Field(int, _bake_minutes),
     "step_percent": _Field(float, lambda v: _tenths(v, "3.0", "100.0")),
     "step_bake_time_in_minutes": _Field(int, _minutes),
     "canary_percent": _Field(float, lambda v: _tenths(v, "0.1", "100.0")),
@@ -215,6 +253,8 @@ FIELDS: dict[str, _Field] = {
     "container_name": _Field(str, _container_name),
     "container_port": _Field(int, _between(1, 65535)),
     "least_privilege": _Field(bool),
+    "controller": _Field(str, _choice(CONTROLLERS)),
+    "external_deployer": _Field(bool),
 }
 
 
@@ -265,11 +305,25 @@ def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
         except ValueError as error:
             raise UserError(f"{labels.get(key, key)}: {error}") from None
     answers = Answers(**{**asdict(DEFAULTS), **normalised})
-    _check_combination(answers, labels)
-    return answers
+    return _check_combination(answers, labels) or answers
 
 
-def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
+def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | None:
+    if answers.external_deployer and answers.controller != "external":
+        raise UserError(f"{labels.get('external_deployer', 'answer external_deployer')}: an external deployer drives task sets: "
+                        "use it with --controller external")
+    if answers.controller != "codedeploy":
+        try:
+            _minutes(answers.bake_time_in_minutes)
+        except ValueError as error:
+            raise UserError(f"{labels.get('bake_time_in_minutes', 'answer bake_time_in_minutes')}: {error}") from None
+    if answers.controller != "ecs":
+        return check_other_controller(answers, labels)
+    foreign = [hook for hook in answers.hooks if hook in APPSPEC_HOOKS]
+    if foreign:
+        label = labels.get("hooks", "answer 'hooks'")
+        raise UserError(f"{label}: {foreign[0]} is a CodeDeploy appspec hook; with the ECS controller choose lifecycle stages "
+                        f"({', '.join(LIFECYCLE_STAGES)}) or use --controller codedeploy")
     allowed = TEST_TRAFFIC[answers.load_balancer]
     if answers.test_traffic not in allowed:
         label = labels.get("test_traffic", "answer 'test_traffic'")
@@ -288,31 +342,23 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> None:
             raise UserError(f"{label}: the test listener needs a port other than the production listener's")
 
 
-# Answers that matter only with certain others; everything not listed always applies.
-_APPLIES_WHEN = {
-    "step_percent": ("the linear strategy", lambda a: a.strategy == "linear"),
-    "step_bake_time_in_minutes": ("the linear strategy", lambda a: a.strategy == "linear"),
-    "canary_percent": ("the canary strategy", lambda a: a.strategy == "canary"),
-    "canary_bake_time_in_minutes": ("the canary strategy", lambda a: a.strategy == "canary"),
-    "listener_rule_priority": ("an ALB", lambda a: a.load_balancer == "alb"),
-    "test_header_name": ("header test traffic on an ALB", lambda a: a.load_balancer == "alb" and a.test_traffic == "header"),
-    "test_header_value": ("header test traffic on an ALB", lambda a: a.load_balancer == "alb" and a.test_traffic == "header"),
-    "production_listener_port": ("an NLB", lambda a: a.load_balancer == "nlb"),
-    "test_listener_port": ("an NLB with a test listener", lambda a: a.load_balancer == "nlb" and a.test_traffic == "listener"),
-}
+def _given(labels: dict[str, str], key: str) -> bool:
+    """Whether the user set `key` (an option or an answers file), rather than a default or a prompt."""
+    label = labels.get(key, "")
+    return label.startswith("--") or ":" in label
 
 
-def applies(key: str, answers: Answers) -> bool:
-    """Whether an answer has any effect on the module, given the others."""
-    return key not in _APPLIES_WHEN or _APPLIES_WHEN[key][1](answers)
+def check_other_controller(answers: Answers, labels: dict[str, str]) -> Answers:
+    """The CodeDeploy and EXTERNAL kinds: what their controller allows. Returns the answers with the
+    ECS-only ones that were not given set to what the kind renders (no circuit breaker)."""
+    from generator.controllers import check_codedeploy, check_external  # one module per controller's rules
 
-
-def check_applicable(answers: Answers, given: dict[str, str]) -> None:
-    """An option given explicitly that has no effect with the other answers is an error, not ignored.
-    `given` maps each explicitly given answer key to its label (the option name)."""
-    for key, label in given.items():
-        if not applies(key, answers):
-            raise UserError(
-                f"{label}: applies only to {_APPLIES_WHEN[key][0]} (strategy {answers.strategy}, "
-                f"{answers.load_balancer.upper()}, test traffic {answers.test_traffic}); remove it"
-            )
+    if answers.circuit_breaker and _given(labels, "circuit_breaker"):
+        raise UserError(
+            f"{labels['circuit_breaker']}: the deployment circuit breaker works only with the ECS controller "
+            f"(--controller {answers.controller} rolls back {'through CodeDeploy' if answers.controller == 'codedeploy' else 'by a new terraform apply'})"
+        )
+    answers = Answers(**{**asdict(answers), "circuit_breaker": False})
+    if answers.controller == "codedeploy":
+        return check_codedeploy(answers, labels)
+    return check_external(answers, labels)

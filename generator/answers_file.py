@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UserError
-from generator.render import TemplateKind
+from generator.render import KINDS, TemplateKind
 
 
 def load_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
@@ -28,29 +28,36 @@ def load_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     if not isinstance(data, dict):
         raise UserError(f"{path}:1: expected a JSON object of answers, got {type(data).__name__}")
     if "answers" in data and "template" in data:
-        _check_template(path, text, data["template"])
+        kind = _check_template(path, text, data["template"])
         answers = data["answers"]
         if not isinstance(answers, dict):
             raise UserError(f"{path}:{_line_of(text, 'answers')}: \"answers\" must be a JSON object")
+        # The template kind is the controller; records made before the controller answer existed are ECS.
+        recorded = answers.get("controller", kind)
+        if recorded != kind:
+            raise UserError(f"{path}:{_line_of(text, 'controller')}: answer 'controller' is {recorded!r} but the template is {kind!r}")
+        answers = {**answers, "controller": kind}
     else:
         answers = data
     labels = {key: f"{path}:{_line_of(text, key)}: answer '{key}'" for key in answers}
     return dict(answers), labels
 
 
-def _check_template(path: Path, text: str, template: Any) -> None:
+def _check_template(path: Path, text: str, template: Any) -> str:
+    """The recorded template kind, if this tfbg can replay it."""
     line = _line_of(text, "template")
     if not isinstance(template, dict) or not isinstance(template.get("id"), str):
         raise UserError(f"{path}:{line}: \"template\" must be an object with an \"id\"")
-    known = TemplateKind.load("ecs")
-    if template["id"] != known.id:
-        raise UserError(f"{path}:{line}: template {template['id']!r} is unknown (this tfbg has {known.id!r})")
+    if template["id"] not in KINDS:
+        raise UserError(f"{path}:{line}: template {template['id']!r} is unknown (this tfbg has {', '.join(repr(k) for k in KINDS)})")
+    known = TemplateKind.load(template["id"])
     version = template.get("version")
     if not isinstance(version, int) or version > known.version:
         raise UserError(
             f"{path}:{line}: recorded with template version {version!r}; this tfbg has version {known.version}, "
             "upgrade tfbg to replay it"
         )
+    return known.id
 
 
 def _line_of(text: str, key: str) -> int:

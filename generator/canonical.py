@@ -42,4 +42,21 @@ CANONICAL: dict[str, dict[str, Any]] = {
         "production_listener_port": 80,
         "test_listener_port": 8080,
     },
+    # issue 10: the CodeDeploy and EXTERNAL kinds.
+    "codedeploy-canary-hooks": {
+        "controller": "codedeploy",
+        "strategy": "canary",
+        "canary_percent": 10,
+        "canary_bake_time_in_minutes": 5,
+        "bake_time_in_minutes": 15,
+        "load_balancer": "alb",
+        "test_traffic": "listener",
+        "hooks": ["AfterAllowTestTraffic", "AfterAllowTraffic"],
+        "alarm_rollback": True,
+    },
+    "external-canary-alb": {
+        "controller": "external",
+        "load_balancer": "alb",
+        "test_traffic": "listener",
+    },
 }

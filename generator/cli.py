@@ -9,6 +9,7 @@ import typer
 import generator
 from generator.new_cli import new
 from generator.update_cli import update
+from insight.migrate_cli import migrate
 from validator.lint_cli import explain, lint, rules
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app.command("update", short_help="Re-render a module, keeping local edits.")(upd
 app.command("lint", short_help="Lint Terraform directories or plan JSON files.")(lint)
 app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
 app.command("explain", short_help="Show a rule's documentation.")(explain)
+app.command("migrate", short_help="From CodeDeploy blue/green to ECS-native: answers and checklist.")(migrate)
 
 
 def _is(error: BaseException, class_name: str) -> bool:

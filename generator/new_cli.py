@@ -10,14 +10,14 @@ from typing import Any, Optional
 import typer
 
 from generator.answers import (
+    APPSPEC_HOOKS,
+    CONTROLLERS,
     FIELDS,
     LIFECYCLE_STAGES,
     STRATEGIES,
     TEST_TRAFFIC,
     Answers,
-    applies,
     build_labelled,
-    check_applicable,
     coerce,
 )
 from generator.answers_file import load_answers_file
@@ -68,7 +68,9 @@ def new(
     production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. (default: 80)"),
     test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. (default: 8080)"),
     hooks: Optional[str] = typer.Option(
-        None, help="Comma-separated lifecycle stages to hook with a Lambda function, or 'none'. (default: none)"
+        None,
+        help="Comma-separated lifecycle stages to hook with a Lambda function (--controller codedeploy: AppSpec "
+        "hooks such as AfterAllowTestTraffic), or 'none'. (default: none)",
     ),
     alarm_rollback: Optional[bool] = typer.Option(
         None, "--alarm-rollback/--no-alarm-rollback", help="Roll back on CloudWatch alarms. (default: no)"
@@ -85,6 +87,17 @@ def new(
         "--least-privilege/--managed-policy",
         help="Infrastructure role: inline policy scoped to this module's resources, or the AWS managed policy. "
         "(default: managed policy)",
+    ),
+    controller: Optional[str] = typer.Option(
+        None,
+        help="ecs (ECS runs the deployment) | codedeploy (CodeDeploy blue/green: --strategy all-at-once, canary or "
+        "linear; --hooks takes appspec hooks) | external (task sets and weights driven by terraform apply). (default: ecs)",
+    ),
+    external_deployer: Optional[bool] = typer.Option(
+        None,
+        "--external-deployer/--terraform-deployer",
+        help="external: a deployer outside Terraform owns the task sets and listener weights, or Terraform drives "
+        "the canary. (default: terraform)",
     ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
@@ -107,7 +120,7 @@ def new(
         interactive = answers_file is None and not no_input and stdin_is_interactive()
         if interactive:
             answers = prompt_for(answers, asked=set(key for key, value in given.items() if value is not None))
-        check_applicable(answers, {key: OPTION_NAMES[key] for key, value in given.items() if value is not None})
+        check_applicable(answers, given)
         files = render(answers)
         if interactive and not confirm_summary(answers, target, files):
             typer.echo("tfbg: nothing written", err=True)
@@ -117,7 +130,15 @@ def new(
         fail(str(error))
     except OSError as error:  # e.g. an unreadable file in a directory --force inspects
         fail(describe(target, error))
-    typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({answers.strategy}, {answers.load_balancer.upper()})")
+    typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({summary(answers)}, {answers.load_balancer.upper()})")
+
+
+def summary(answers: Answers) -> str:
+    if answers.controller == "codedeploy":
+        return f"CodeDeploy {'all-at-once' if answers.strategy == 'blue-green' else answers.strategy}"
+    if answers.controller == "external":
+        return "EXTERNAL, external deployer" if answers.external_deployer else "EXTERNAL canary"
+    return answers.strategy
 
 
 _NEW_PARAMETERS = inspect.signature(new, eval_str=True).parameters
@@ -147,6 +168,18 @@ def add_options(values: dict[str, Any], labels: dict[str, str], given: dict[str,
             labels[key] = OPTION_NAMES[key]
 
 
+def check_applicable(answers: Answers, given: dict[str, Any]) -> None:
+    """An option given on the command line that has no effect with the other answers (a question
+    that would not be asked) is an error, not silently ignored."""
+    relevant = set(relevant_questions(answers))
+    for key, value in given.items():
+        if value is not None and key not in relevant:
+            raise UserError(
+                f"{OPTION_NAMES[key]}: does not apply to this module ({summary(answers)}, "
+                f"{answers.load_balancer.upper()}, test traffic {answers.test_traffic}); remove it"
+            )
+
+
 def check_name(name: str) -> None:
     """NAME is checked before anything else: '' or '.' must never be read as a directory."""
     try:
@@ -173,37 +206,82 @@ def confirm_summary(answers: Answers, target: Path, files: dict[str, bytes]) -> 
 
 def relevant_questions(answers: Answers) -> list[str]:
     """The questions that matter for the answers so far, in the order they are asked."""
-    return [key for key in QUESTION_ORDER if applies(key, answers)]
+    if answers.controller == "codedeploy":
+        return ["controller", *codedeploy_questions(answers)]
+    if answers.controller == "external":
+        return ["controller", *external_questions(answers)]
+    return ["controller", *ecs_questions(answers)]
 
 
-# Alarm rollback is asked before the circuit breaker: "no circuit breaker" is only valid once alarms
-# are chosen, so asked the other way round an alarms-only rollback could never be answered.
-QUESTION_ORDER = (
-    "strategy",
-    "bake_time_in_minutes",
-    "step_percent",
-    "step_bake_time_in_minutes",
-    "canary_percent",
-    "canary_bake_time_in_minutes",
-    "load_balancer",
-    "test_traffic",
-    "listener_rule_priority",
-    "test_header_name",
-    "test_header_value",
-    "production_listener_port",
-    "test_listener_port",
-    "hooks",
-    "alarm_rollback",
-    "circuit_breaker",
-    "launch_type",
-    "desired_count",
-    "container_name",
-    "container_port",
-    "least_privilege",
-)
+def _listener_questions(answers: Answers) -> list[str]:
+    keys = ["load_balancer", "test_traffic", "production_listener_port"]
+    if answers.test_traffic == "listener":
+        keys.append("test_listener_port")
+    return keys
 
+
+_TASK_QUESTIONS = ["launch_type", "desired_count", "container_name", "container_port"]
+
+
+def codedeploy_questions(answers: Answers) -> list[str]:
+    keys = ["strategy", "bake_time_in_minutes"]
+    if answers.strategy == "linear":
+        keys += ["step_percent", "step_bake_time_in_minutes"]
+    if answers.strategy == "canary":
+        keys += ["canary_percent", "canary_bake_time_in_minutes"]
+    return keys + _listener_questions(answers) + ["hooks", "alarm_rollback", *_TASK_QUESTIONS, "least_privilege"]
+
+
+def external_questions(answers: Answers) -> list[str]:
+    return ["external_deployer", *_listener_questions(answers), *_TASK_QUESTIONS]
+
+
+def ecs_questions(answers: Answers) -> list[str]:
+    keys = ["strategy", "bake_time_in_minutes"]
+    if answers.strategy == "linear":
+        keys += ["step_percent", "step_bake_time_in_minutes"]
+    if answers.strategy == "canary":
+        keys += ["canary_percent", "canary_bake_time_in_minutes"]
+    keys += ["load_balancer", "test_traffic"]
+    if answers.load_balancer == "alb":
+        keys.append("listener_rule_priority")
+        if answers.test_traffic == "header":
+            keys += ["test_header_name", "test_header_value"]
+    else:
+        keys.append("production_listener_port")
+        if answers.test_traffic == "listener":
+            keys.append("test_listener_port")
+    # Alarm rollback before the circuit breaker: "no circuit breaker" is valid only once alarms are
+    # chosen, so asked the other way round an alarms-only rollback could never be answered.
+    keys += [
+        "hooks",
+        "alarm_rollback",
+        "circuit_breaker",
+        "launch_type",
+        "desired_count",
+        "container_name",
+        "container_port",
+        "least_privilege",
+    ]
+    return keys
+
+
+# Prompts whose wording depends on the controller.
+CODEDEPLOY_PROMPTS = {
+    "strategy": "CodeDeploy traffic shift (all-at-once | linear | canary)",
+    "bake_time_in_minutes": "Termination wait after the last shift, minutes (0-2880)",
+    "step_percent": "Linear: whole percent of traffic per step (3-99)",
+    "step_bake_time_in_minutes": "Linear: minutes between steps (1-1440)",
+    "canary_percent": "Canary: whole percent of traffic for the canary (1-99)",
+    "canary_bake_time_in_minutes": "Canary: minutes before the rest moves (1-1440)",
+    "hooks": f"AppSpec hooks, comma-separated or 'none' ({', '.join(APPSPEC_HOOKS)})",
+    "alarm_rollback": "Stop and roll back on CloudWatch alarms (the module creates two)?",
+    "least_privilege": "Least-privilege inline policy instead of AWSCodeDeployRoleForECS?",
+}
 
 PROMPTS = {
+    "controller": f"Deployment controller ({' | '.join(CONTROLLERS)})",
+    "external_deployer": "Does a deployer outside Terraform (a pipeline) own the task sets and weights?",
     "strategy": f"Deployment strategy ({' | '.join(STRATEGIES)})",
     "bake_time_in_minutes": "Bake time after the production shift, minutes (0-1440)",
     "step_percent": "Linear: percent of traffic per step (3.0-100.0)",
@@ -231,7 +309,7 @@ PROMPTS = {
 def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
     """Ask every relevant question not answered by an option; each has the current value as default.
     An invalid answer is explained and asked again."""
-    values = answers.to_json()
+    values = {**answers.to_json(), "controller": answers.controller, "external_deployer": answers.external_deployer}
     typer.echo("Enter keeps the [default]; ? explains a question.")
     index = 0
     while index < len(relevant_questions(Answers(**_typed(values)))):
@@ -240,7 +318,7 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
         if key in asked:
             continue
         if key == "test_traffic":
-            choices = TEST_TRAFFIC[values["load_balancer"]]
+            choices = _test_choices(values)
             if values[key] not in choices:
                 values[key] = choices[0]
         # A rejected reply must not become the default of the repeated question (Enter would repeat it).
@@ -260,14 +338,22 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
     return build_labelled(values, {})
 
 
+def _test_choices(values: dict[str, Any]) -> tuple[str, ...]:
+    if values.get("controller", "ecs") != "ecs":
+        return ("listener", "none")  # CodeDeploy and the EXTERNAL kind: a test listener or none
+    return TEST_TRAFFIC[values["load_balancer"]]
+
+
 def _typed(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "hooks": tuple(values["hooks"])}
 
 
 def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
     text = PROMPTS[key]
+    if values.get("controller") == "codedeploy":
+        text = CODEDEPLOY_PROMPTS.get(key, text)
     if key == "test_traffic":
-        text = f"Test traffic ({' | '.join(TEST_TRAFFIC[values['load_balancer']])})"
+        text = f"Test traffic ({' | '.join(_test_choices(values))})"
     if FIELDS[key].kind is bool:
         # A prompt rather than typer.confirm, which cannot take "?".
         reply = _reply(f"{text} [{'Y/n' if current else 'y/N'}]", "y" if current else "n", show_default=False)

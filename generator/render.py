@@ -6,6 +6,7 @@ are copied byte for byte. The render is deterministic: same answers and template
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -18,7 +19,7 @@ from typing import Any
 import jinja2
 
 import generator
-from generator import ecs_module
+from generator import codedeploy_module, ecs_module, external_module
 from generator.answers import Answers
 from generator.hcl import hcl
 
@@ -42,20 +43,30 @@ class TemplateKind:
     version: int
     root: Path
     include_when: dict[str, str]
+    # target path -> a file of another kind (path under templates/), copied verbatim
+    copies: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, kind: str) -> TemplateKind:
         root = templates_root() / kind
         meta = tomllib.loads((root / "template.toml").read_text(encoding="utf-8"))
-        return cls(meta["id"], int(meta["version"]), root, dict(meta.get("include_when", {})))
+        return cls(meta["id"], int(meta["version"]), root, dict(meta.get("include_when", {})), dict(meta.get("copy", {})))
 
     def sources(self) -> list[str]:
         """Template-relative paths of every file of this kind, sorted (so renders are deterministic)."""
         return sorted(
-            path.relative_to(self.root).as_posix()
-            for path in self.root.rglob("*")
-            if path.is_file() and path.name != "template.toml" and "__pycache__" not in path.parts
+            [
+                path.relative_to(self.root).as_posix()
+                for path in self.root.rglob("*")
+                if path.is_file() and path.name != "template.toml" and "__pycache__" not in path.parts
+            ]
+            + list(self.copies)
         )
+
+    def read(self, source: str) -> bytes:
+        if source in self.copies:
+            return (self.root.parent / self.copies[source]).read_bytes()
+        return (self.root / source).read_bytes()
 
     def wanted(self, source: str, context: dict[str, Any]) -> bool:
         for pattern, key in self.include_when.items():
@@ -69,7 +80,8 @@ class TemplateKind:
 def environment(root: Path) -> jinja2.Environment:
     """One environment per template root, so compiled templates are reused across renders."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        # A kind's own templates first; "<other kind>/<file>" includes a template another kind shares.
+        loader=jinja2.FileSystemLoader([str(root), str(root.parent)]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -101,11 +113,30 @@ def _tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).lstrip("\n")
 
 
-def render(answers: Answers, kind: str = "ecs", *, tfbg_version: str | None = None) -> dict[str, bytes]:
+def codedeploy_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
+    context = codedeploy_module.context(answers)
+    context.update(
+        lambda_runtime=LAMBDA_RUNTIME, lambda_handler=LAMBDA_HANDLER, tfbg_version=tfbg_version or generator.__version__
+    )
+    return context
+
+
+def external_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
+    context = external_module.context(answers)
+    context.update(tfbg_version=tfbg_version or generator.__version__)
+    return context
+
+
+# Template kind per deployment controller (answers.controller).
+KINDS = {"ecs": ecs_context, "codedeploy": codedeploy_context, "external": external_context}
+
+
+def render(answers: Answers, kind: str | None = None, *, tfbg_version: str | None = None) -> dict[str, bytes]:
     """Every file of the module, keyed by its path relative to the module directory (posix).
     `tfbg_version` rebuilds a render an older tfbg made (`tfbg update`'s merge base)."""
+    kind = kind or answers.controller
     template = TemplateKind.load(kind)
-    context = ecs_context(answers, tfbg_version)
+    context = KINDS[kind](answers, tfbg_version)
     context.update(template_id=template.id, template_version=template.version)
     env = environment(template.root)
     files: dict[str, bytes] = {}
@@ -117,7 +148,7 @@ def render(answers: Answers, kind: str = "ecs", *, tfbg_version: str | None = No
             target = source[: -len(".j2")]
             files[target] = _tidy(text).encode("utf-8")
         else:
-            files[source] = (template.root / source).read_bytes()
+            files[source] = template.read(source)
     files[ANSWERS_FILE] = answers_record(answers, template, files)
     return files
 

@@ -72,7 +72,7 @@ def plan_update(directory: Path, record: Record, old: Answers, new: Answers) -> 
 
 def _base_render(record: Record, old: Answers) -> dict[str, bytes]:
     """The recorded render, file by file, where it can be rebuilt exactly (its hash proves it)."""
-    if record.template_version != TemplateKind.load("ecs").version:
+    if record.template_version != TemplateKind.load(old.controller).version:
         return {}
     rebuilt = render(old, tfbg_version=record.tfbg_version)
     return {path: data for path, data in rebuilt.items() if record.hashes.get(path) == f"sha256:{sha256(data)}"}

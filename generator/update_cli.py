@@ -11,10 +11,10 @@ from typing import Any, Optional
 
 import typer
 
-from generator.answers import build_labelled, check_applicable
+from generator.answers import build_labelled
 from generator.answers_file import load_answers_file
 from generator.errors import UserError, fail
-from generator.new_cli import ANSWER_OPTIONS, OPTION_NAMES, add_options, given_answers
+from generator.new_cli import ANSWER_OPTIONS, add_options, check_applicable, given_answers
 from generator.render import ANSWERS_FILE
 from generator.update import Plan, plan_update, read_record
 from generator.writer import describe, replace_files
@@ -48,7 +48,7 @@ def update(
             new_labels.update(where)
         add_options(values, new_labels, given)
         new = build_labelled(values, new_labels)
-        check_applicable(new, {key: OPTION_NAMES[key] for key, value in given.items() if value is not None})
+        check_applicable(new, given)
         plan = plan_update(directory, record, old, new)
         if dry_run:
             _print_diffs(directory, plan)

@@ -41,6 +41,8 @@ def _check_target(out: Path, *, force: bool) -> None:
             raise UserError(f"{out}: {reason}; tfbg never replaces it (choose a new or empty --out directory)")
     if non_empty:
         if not force:
+            if not (out / ANSWERS_FILE).is_file():  # not a module tfbg wrote: --force would refuse it too
+                raise UserError(f"{out}: directory exists and is not empty (choose a new or empty directory)")
             raise UserError(
                 f"{out}: directory exists and is not empty (--force replaces a module tfbg wrote; "
                 f"'tfbg update {out}' re-renders it keeping local edits)"

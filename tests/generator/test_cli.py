@@ -63,9 +63,9 @@ def test_empty_existing_directory_is_used_without_force(workdir):
 
 def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
-    # strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
+    # controller, strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
     # alarms, circuit breaker, launch type, count, container, port, least privilege; Enter writes the summary
-    replies = ["linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y", ""]
+    replies = ["", "linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y", ""]
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.stderr
     assert "must be between 3.0 and 100.0" in result.stderr  # the bad step percent was asked again
@@ -80,7 +80,7 @@ def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, mon
 def test_a_rejected_reply_does_not_become_the_default_of_the_repeated_question(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     # NLB: header test traffic is rejected; Enter then takes the default again, not "header".
-    result = run("svc", "--load-balancer", "nlb", input="\n\n" + "header\n" + "\n" * 30)  # strategy, bake time
+    result = run("svc", "--load-balancer", "nlb", input="\n\n\n" + "header\n" + "\n" * 30)  # controller, strategy, bake time
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("Test traffic (listener | none) [listener]: ") == 2
     answers = json.loads((workdir / "svc" / ANSWERS_FILE).read_text())["answers"]
@@ -150,8 +150,15 @@ def assert_one_line_failure(result, message):
 def test_existing_non_empty_directory_without_force(workdir):
     (workdir / "svc").mkdir()
     (workdir / "svc" / "keep.tf").write_text("# mine\n")
-    assert_one_line_failure(run("svc"), "svc: directory exists and is not empty (--force replaces a module tfbg wrote")
+    assert_one_line_failure(run("svc"), "svc: directory exists and is not empty (choose a new or empty directory)")
     assert tree(workdir / "svc") == {"keep.tf": b"# mine\n"}
+
+
+def test_existing_module_without_force_offers_force_and_update(workdir):
+    assert run("svc").exit_code == 0
+    assert_one_line_failure(
+        run("svc"), "svc: directory exists and is not empty (--force replaces a module tfbg wrote; 'tfbg update svc'"
+    )
 
 
 def test_out_is_a_file(workdir):

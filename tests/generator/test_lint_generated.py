@@ -8,11 +8,11 @@ from typer.testing import CliRunner
 from generator.answers import build
 from generator.cli import app
 from generator.render import render
-from tests.generator.variants import matrix
+from tests.generator.variants import all_kinds
 
 
 def test_every_variant_lints_clean(tmp_path):
-    for label, answers in matrix().items():
+    for label, answers in all_kinds().items():
         for relative, data in render(build(answers)).items():
             path = tmp_path / label / relative
             path.parent.mkdir(parents=True, exist_ok=True)

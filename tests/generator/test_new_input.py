@@ -56,13 +56,14 @@ def test_permission_denied_while_writing_names_the_path(workdir, monkeypatch):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--step-percent", "20"], "--step-percent: applies only to the linear strategy (strategy blue-green"),
-        (["--strategy", "linear", "--canary-percent", "20"], "--canary-percent: applies only to the canary strategy"),
-        (["--strategy", "canary", "--step-bake-time", "3"], "--step-bake-time: applies only to the linear strategy"),
-        (["--load-balancer", "nlb", "--listener-rule-priority", "5"], "--listener-rule-priority: applies only to an ALB"),
-        (["--production-listener-port", "443"], "--production-listener-port: applies only to an NLB"),
-        (["--test-listener-port", "9000"], "--test-listener-port: applies only to an NLB with a test listener"),
-        (["--test-header-name", "x-canary"], "--test-header-name: applies only to header test traffic on an ALB"),
+        (["--step-percent", "20"], "--step-percent: does not apply to this module (blue-green, ALB, test traffic listener)"),
+        (["--strategy", "linear", "--canary-percent", "20"], "--canary-percent: does not apply to this module (linear,"),
+        (["--strategy", "canary", "--step-bake-time", "3"], "--step-bake-time: does not apply to this module (canary,"),
+        (["--load-balancer", "nlb", "--listener-rule-priority", "5"], "--listener-rule-priority: does not apply to this module (blue-green, NLB,"),
+        (["--production-listener-port", "443"], "--production-listener-port: does not apply to this module (blue-green, ALB,"),
+        (["--load-balancer", "nlb", "--test-traffic", "none", "--test-listener-port", "9000"], "--test-listener-port: does not apply"),
+        (["--test-header-name", "x-canary"], "--test-header-name: does not apply to this module (blue-green, ALB, test traffic listener)"),
+        (["--controller", "codedeploy", "--listener-rule-priority", "5"], "--listener-rule-priority: does not apply to this module (CodeDeploy"),
     ],
 )
 def test_an_option_that_does_not_apply_is_an_error(workdir, args, message):
@@ -80,7 +81,7 @@ def recorded(workdir):
 
 def test_question_mark_explains_the_question_and_asks_again(workdir, monkeypatch):
     interactive(monkeypatch)
-    result = run("svc", input="?\nlinear\n" + "\n" * 30)
+    result = run("svc", input="\n?\nlinear\n" + "\n" * 30)  # controller: Enter keeps ecs
     assert result.exit_code == 0, result.stderr
     assert "? explains a question" in result.stdout
     assert "blue-green | linear | canary." in result.stdout and "Option: --strategy." in result.stdout
@@ -90,8 +91,8 @@ def test_question_mark_explains_the_question_and_asks_again(workdir, monkeypatch
 
 def test_question_mark_works_at_a_yes_no_question(workdir, monkeypatch):
     interactive(monkeypatch)
-    # strategy, bake, LB, test traffic, priority, hooks, then the alarm question: ? then y
-    result = run("svc", input="\n" * 6 + "?\ny\n" + "\n" * 30)
+    # controller, strategy, bake, LB, test traffic, priority, hooks, then the alarm question: ? then y
+    result = run("svc", input="\n" * 7 + "?\ny\n" + "\n" * 30)
     assert result.exit_code == 0, result.stderr
     assert "Roll back on CloudWatch alarms. (default: no) Option: --alarm-rollback." in result.stdout
     assert recorded(workdir)["alarm_rollback"] is True
@@ -99,8 +100,8 @@ def test_question_mark_works_at_a_yes_no_question(workdir, monkeypatch):
 
 def test_alarm_only_rollback_is_reachable_without_flags(workdir, monkeypatch):
     interactive(monkeypatch)
-    # strategy, bake, LB, test traffic, priority, hooks, alarms: yes, circuit breaker: no
-    result = run("svc", input="\n" * 6 + "y\nn\n" + "\n" * 30)
+    # controller, strategy, bake, LB, test traffic, priority, hooks, alarms: yes, circuit breaker: no
+    result = run("svc", input="\n" * 7 + "y\nn\n" + "\n" * 30)
     assert result.exit_code == 0, result.stderr
     answers = recorded(workdir)
     assert (answers["alarm_rollback"], answers["circuit_breaker"]) == (True, False)
@@ -118,7 +119,7 @@ def test_alarm_only_rollback_is_reachable_without_flags(workdir, monkeypatch):
 )
 def test_every_choice_is_reachable_by_prompts(workdir, monkeypatch, replies, expected):
     interactive(monkeypatch)
-    result = run("svc", input="\n".join(replies) + "\n" * 30)
+    result = run("svc", input="\n".join(["", *replies]) + "\n" * 30)  # controller: Enter keeps ecs
     assert result.exit_code == 0, result.stderr
     answers = recorded(workdir)
     assert {key: answers[key] for key in expected} == expected
@@ -126,7 +127,7 @@ def test_every_choice_is_reachable_by_prompts(workdir, monkeypatch, replies, exp
 
 def test_a_summary_is_shown_before_writing_and_declining_writes_nothing(workdir, monkeypatch):
     interactive(monkeypatch)
-    replies = ["linear", "", "20", ""] + [""] * 11 + ["n"]  # 15 questions, then the summary
+    replies = ["", "linear", "", "20", ""] + [""] * 11 + ["n"]  # 16 questions, then the summary
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 1
     assert "Module svc: 9 files into svc/" in result.stdout

@@ -16,10 +16,13 @@ import pytest
 from generator.answers import build
 from generator.canonical import CANONICAL
 from generator.render import render, templates_root
-from tests.generator.variants import matrix
+from generator.controllers import predefined_config
+from tests.generator.variants import codedeploy_matrix, external_matrix, matrix
 from tests.harness.terraform import TerraformFailed
 
 VARIANTS = matrix()
+CODEDEPLOY = codedeploy_matrix()
+EXTERNAL = external_matrix()
 # The hook handler shipped in every module with hooks, and the settings it reads (contract §5).
 HANDLER_SETTINGS = {"WARMUP_SECONDS", "HEALTH_CHECK_URL", "HEALTH_CHECK_EXPECTED_STATUS", "ALARM_NAMES",
                     "CHECK_TIMEOUT_SECONDS", "POLL_INTERVAL_SECONDS"}
@@ -27,7 +30,10 @@ _spec = importlib.util.spec_from_file_location("tfbg_hook_handler", templates_ro
 HANDLER = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = HANDLER  # dataclasses look their module up while the class is created
 _spec.loader.exec_module(HANDLER)
-VARIANTS.update({f"canonical-{name}": {**answers, "name": name} for name, answers in CANONICAL.items()})
+for _name, _answers in CANONICAL.items():
+    {"codedeploy": CODEDEPLOY, "external": EXTERNAL}.get(_answers.get("controller", "ecs"), VARIANTS)[f"canonical-{_name}"] = {**_answers, "name": _name}
+# Every kind goes into the one batched root: one init, one validate, one plan for all of them.
+ALL = {**VARIANTS, **CODEDEPLOY, **EXTERNAL}
 
 
 def write(root: Path, files: dict[str, bytes]) -> None:
@@ -60,7 +66,7 @@ def batched_example(label: str, example: str) -> str:
 def rendered(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("matrix")
     parts = ['provider "aws" {\n  region = "us-east-1"\n}\n']
-    for label, answers in VARIANTS.items():
+    for label, answers in ALL.items():
         write(root / label, render(build(answers)))
         parts.append(batched_example(label, (root / label / "examples" / "complete" / "main.tf").read_text()))
     (root / "all").mkdir()
@@ -90,7 +96,7 @@ def planned(plan: dict, label: str) -> dict[str, dict]:
 
 def test_matrix_validates_and_plans(plan):
     # validate and plan ran in the fixture; every variant must have produced its service.
-    for label in VARIANTS:
+    for label in ALL:
         assert "aws_ecs_service.this" in planned(plan, label), label
 
 
@@ -141,6 +147,69 @@ def test_planned_values(plan, label):
 
     assert service["timeouts"] == {"create": f"{expected_timeout(answers)}m", "update": f"{expected_timeout(answers)}m",
                                    "delete": None}
+
+
+@pytest.mark.parametrize("label", sorted(CODEDEPLOY))
+def test_codedeploy_planned_values(plan, label):
+    answers = build(CODEDEPLOY[label])
+    resources = planned(plan, label)
+    service = resources["aws_ecs_service.this"]
+    assert service["deployment_controller"] == [{"type": "CODE_DEPLOY"}]
+    assert not service.get("deployment_circuit_breaker") and not service.get("deployment_configuration")
+    assert len(service["load_balancer"]) == 1 and service["load_balancer"][0]["container_name"] == answers.container_name
+    assert resources["aws_codedeploy_app.this"]["compute_platform"] == "ECS"
+    group = resources["aws_codedeploy_deployment_group.this"]
+    assert group["deployment_style"] == [{"deployment_type": "BLUE_GREEN", "deployment_option": "WITH_TRAFFIC_CONTROL"}]
+    pair = group["load_balancer_info"][0]["target_group_pair_info"][0]
+    assert len(pair["target_group"]) == 2 and len(pair["prod_traffic_route"]) == 1
+    assert bool(pair.get("test_traffic_route")) == (answers.test_traffic == "listener")
+    events = group["auto_rollback_configuration"][0]["events"]
+    assert sorted(events) == sorted(["DEPLOYMENT_FAILURE"] + (["DEPLOYMENT_STOP_ON_ALARM"] if answers.alarm_rollback else []))
+    wait = group["blue_green_deployment_config"][0]["terminate_blue_instances_on_deployment_success"][0]
+    assert wait == {"action": "TERMINATE", "termination_wait_time_in_minutes": answers.bake_time_in_minutes}
+    predefined = predefined_config(answers)
+    if predefined:
+        assert group["deployment_config_name"] == predefined
+        assert "aws_codedeploy_deployment_config.this" not in resources
+    else:
+        routing = resources["aws_codedeploy_deployment_config.this"]["traffic_routing_config"][0]
+        shape = routing["time_based_canary"] if answers.strategy == "canary" else routing["time_based_linear"]
+        percent = answers.canary_percent if answers.strategy == "canary" else answers.step_percent
+        minutes = answers.canary_bake_time_in_minutes if answers.strategy == "canary" else answers.step_bake_time_in_minutes
+        assert shape == [{"percentage": percent, "interval": minutes}]
+    listeners = sorted(k for k in resources if k.startswith("aws_lb_listener."))
+    assert listeners == ["aws_lb_listener.production"] + (["aws_lb_listener.test"] if answers.test_traffic == "listener" else [])
+    alarms = sorted(k for k in resources if k.startswith("aws_cloudwatch_metric_alarm."))
+    assert alarms == (["aws_cloudwatch_metric_alarm.blue", "aws_cloudwatch_metric_alarm.green"] if answers.alarm_rollback else [])
+    functions = sorted(k for k in resources if k.startswith("aws_lambda_function."))
+    assert len(functions) == len(answers.hooks)
+    for name in functions:
+        assert resources[name]["timeout"] == 900 and resources[name]["handler"] == "handler.handler"
+    policy = "aws_iam_role_policy.codedeploy" if answers.least_privilege else "aws_iam_role_policy_attachment.codedeploy"
+    assert policy in resources
+    # The module's appspec output is appspec.yaml with the module's values (the README deploys with the file).
+    appspec = plan["planned_values"]["outputs"][f"{module_label(label)}_appspec"]["value"]
+    template = render(answers)["appspec.yaml"].decode()
+    expected = "".join(line + "\n" for line in template.splitlines() if not line.startswith("#"))
+    assert appspec == expected.replace("TASK_DEFINITION_ARN", "arn:aws:ecs:us-east-1:123456789012:task-definition/example:1")
+
+
+@pytest.mark.parametrize("label", sorted(EXTERNAL))
+def test_external_planned_values(plan, label):
+    answers = build(EXTERNAL[label])
+    resources = planned(plan, label)
+    service = resources["aws_ecs_service.this"]
+    assert service["deployment_controller"] == [{"type": "EXTERNAL"}]
+    assert not service.get("task_definition") and not service.get("load_balancer") and not service.get("launch_type")
+    task_sets = sorted(k for k in resources if k.startswith("aws_ecs_task_set."))
+    # A fresh module: the primary task set only (no canary input), none when a deployer owns them.
+    assert task_sets == ([] if answers.external_deployer else ["aws_ecs_task_set.primary"])
+    if not answers.external_deployer:
+        primary = resources["aws_ecs_task_set.primary"]
+        assert primary["scale"] == [{"unit": "PERCENT", "value": 100}] and primary["wait_until_stable"] is True
+        assert primary["launch_type"] == answers.launch_type
+    forward = resources["aws_lb_listener.production"]["default_action"][0]["forward"][0]["target_group"]
+    assert sorted(t["weight"] for t in forward) == [0, 100]
 
 
 def expected_timeout(answers) -> int:

@@ -207,7 +207,7 @@ BAD_UPDATES = [
     (["nope"], "nope: not a directory"),
     (["empty"], f"empty: no {ANSWERS_FILE}; not a module tfbg wrote"),
     (["svc", "--strategy", "purple"], "--strategy: unknown strategy 'purple'"),
-    (["svc", "--step-percent", "20"], "--step-percent: applies only to the linear strategy"),
+    (["svc", "--step-percent", "20"], "--step-percent: does not apply to this module (canary, ALB"),
     (["svc", "--answers", "missing.json"], "missing.json: cannot read answers file"),
 ]
 

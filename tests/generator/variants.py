@@ -49,3 +49,45 @@ def matrix() -> dict[str, dict[str, Any]]:
     for label, answers in extras.items():
         variants[label] = {"name": label, **answers}
     return variants
+
+
+# CodeDeploy: every traffic shape (predefined and custom) x route, hooks, alarms, least privilege.
+CODEDEPLOY_SHAPES = {
+    "aao": {"strategy": "all-at-once"},
+    "ca10-5": {"strategy": "canary", "canary_percent": 10, "canary_bake_time_in_minutes": 5},  # predefined
+    "ca20-7": {"strategy": "canary", "canary_percent": 20, "canary_bake_time_in_minutes": 7},  # custom
+    "li10-3": {"strategy": "linear", "step_percent": 10, "step_bake_time_in_minutes": 3},  # predefined
+    "li25-2": {"strategy": "linear", "step_percent": 25, "step_bake_time_in_minutes": 2},  # custom
+}
+APPSPEC_HOOKS = ["AfterAllowTestTraffic", "AfterAllowTraffic"]
+
+
+def codedeploy_matrix() -> dict[str, dict[str, Any]]:
+    variants: dict[str, dict[str, Any]] = {}
+    for shape, answers in CODEDEPLOY_SHAPES.items():
+        for test in ("listener", "none"):
+            label = f"cd-{shape}-alb-{test[:3]}"
+            variants[label] = {"name": label, "controller": "codedeploy", "test_traffic": test, **answers}
+    variants["cd-aao-nlb-lis-hooks"] = {"name": "cd-aao-nlb-lis-hooks", "controller": "codedeploy", "load_balancer": "nlb",
+                                        "hooks": APPSPEC_HOOKS, "alarm_rollback": True}
+    variants["cd-aao-nlb-non"] = {"name": "cd-aao-nlb-non", "controller": "codedeploy", "load_balancer": "nlb", "test_traffic": "none"}
+    variants["cd-ca-alb-hooks-lp"] = {"name": "cd-ca-alb-hooks-lp", "controller": "codedeploy", "strategy": "canary",
+                                      "hooks": ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
+                                      "alarm_rollback": True, "least_privilege": True}
+    variants["cd-li-alb-alarms-ec2"] = {"name": "cd-li-alb-alarms-ec2", "controller": "codedeploy", "strategy": "linear",
+                                        "step_percent": 20, "alarm_rollback": True, "launch_type": "EC2"}
+    return variants
+
+
+def external_matrix() -> dict[str, dict[str, Any]]:
+    variants: dict[str, dict[str, Any]] = {}
+    for lb, test, launch, deployer in itertools.product(("alb", "nlb"), ("listener", "none"), ("FARGATE", "EC2"), (False, True)):
+        label = f"ex-{lb}-{test[:3]}-{launch[:3].lower()}{'-dep' if deployer else ''}"
+        variants[label] = {"name": label, "controller": "external", "load_balancer": lb, "test_traffic": test,
+                           "launch_type": launch, "external_deployer": deployer}
+    return variants
+
+
+def all_kinds() -> dict[str, dict[str, Any]]:
+    """Every variant of every template kind (the lint test renders them all)."""
+    return {**matrix(), **codedeploy_matrix(), **external_matrix()}

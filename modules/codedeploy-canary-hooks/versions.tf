@@ -1,0 +1,15 @@
+terraform {
+  # Only Terraform 1.0 language features are used, so every Terraform 1.x and OpenTofu reads this.
+  required_version = ">= 1.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0.0, < 7.0.0"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = ">= 2.2.0"
+    }
+  }
+}
