@@ -14,7 +14,7 @@ import typer
 from generator.answers import build_labelled
 from generator.answers_file import load_answers_file
 from generator.errors import UserError, fail
-from generator.new_cli import ANSWER_OPTIONS, add_options, check_applicable, given_answers
+from generator.new_cli import ANSWER_OPTIONS, add_options, check_applicable, given_answers, summary
 from generator.render import ANSWERS_FILE
 from generator.update import Plan, plan_update, read_record
 from generator.writer import describe, replace_files
@@ -93,12 +93,12 @@ def _report(directory: Path, plan: Plan, new: Any, dry_run: bool) -> None:
     for action in plan.actions.values():
         counts[action] = counts.get(action, 0) + 1
     if not plan.changed():
-        typer.echo(f"tfbg: {directory}/ is up to date ({new.strategy}, {new.load_balancer.upper()})")
+        typer.echo(f"tfbg: {directory}/ is up to date ({summary(new)}, {new.load_balancer.upper()})")
         return
-    summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+    counted = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
     if plan.conflicts:
-        summary = ", ".join(filter(None, [summary, f"{len(plan.conflicts)} with conflicts"]))
-    typer.echo(f"tfbg: {verb} {directory}/: {summary} ({new.strategy}, {new.load_balancer.upper()})")
+        counted = ", ".join(filter(None, [counted, f"{len(plan.conflicts)} with conflicts"]))
+    typer.echo(f"tfbg: {verb} {directory}/: {counted} ({summary(new)}, {new.load_balancer.upper()})")
     for relative, action in sorted(plan.actions.items()):
         typer.echo(f"  {action:<9} {relative}")
     for relative, why in sorted(plan.conflicts.items()):
