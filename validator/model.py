@@ -145,6 +145,8 @@ class Resource:
     location: Location = field(default_factory=lambda: Location("<unknown>"))
     locations: dict[str, Location] = field(default_factory=dict)
     ignore_changes: frozenset[str] | Literal["all"] | None = frozenset()
+    # `lifecycle { create_before_destroy = true }`; None when the input cannot tell (plan JSON).
+    create_before_destroy: bool | None = False
     change: Change | None = None
     # Expressions that could be counted on to exist, but whose instance count is not known
     # statically (count/for_each over unknown values). Rules say "could not prove" for these.

@@ -539,6 +539,15 @@ def ignore_changes(block: Block, evaluator: Evaluator) -> frozenset[str] | str:
     return frozenset(paths)
 
 
+def create_before_destroy(block: Block, evaluator: Evaluator) -> bool:
+    """`lifecycle { create_before_destroy = true }` (Terraform requires a literal there)."""
+    for lifecycle in block.blocks_of("lifecycle"):
+        attribute = lifecycle.attributes.get("create_before_destroy")
+        if attribute is not None and evaluator.attribute(attribute) is True:
+            return True
+    return False
+
+
 def _elements(expr: Any) -> Iterator[Any]:
     node = expr
     while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:

@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field
 
 from validator.hcl.parse import Attribute, Block, ParseFailure, parse_text
+from validator.hcl.references import check_module
 from validator.model import Diagnostic, Location
 
 
@@ -61,15 +62,19 @@ def load_module_config(directory: str) -> ModuleConfig:
     names = [n for n in listing if n.endswith(".tf")]
     # Terraform reads override files last and merges them into the blocks they name.
     overrides = [n for n in names if _is_override(n)]
+    roots: list[Block] = []
     for name in [n for n in names if not _is_override(n)] + overrides:
         path = os.path.normpath(os.path.join(directory, name))
         root = _parse_file(config, path)
         if root is None:
             continue
+        roots.append(root)
         if name in overrides:
             _merge_overrides(config, root)
         else:
             _index(config, root)
+    if len(roots) == len(names):  # a file that did not parse may hold the missing declaration
+        config.diagnostics.extend(check_module(config, roots))
     for name in listing:
         if name.endswith(".tf.json"):
             config.diagnostics.append(

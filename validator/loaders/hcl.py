@@ -22,6 +22,7 @@ from validator.hcl.instance import (
     Expansion,
     Loader,
     ModuleInstance,
+    create_before_destroy,
     expand,
     ignore_changes,
     instance_suffix,
@@ -325,7 +326,9 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
             address = module.absolute(decl.local_address + instance_suffix(key))
             try:
                 values, locations = module.resource_values(decl, key)
-                lifecycle = ignore_changes(decl.block, module.evaluator(decl.block, expansion.iteration(key)))
+                evaluator = module.evaluator(decl.block, expansion.iteration(key))
+                lifecycle = ignore_changes(decl.block, evaluator)
+                replaced_first = create_before_destroy(decl.block, evaluator)
             except RecursionError:
                 _report(model, Diagnostic(f"{address}: expressions nested too deeply to evaluate", Location(decl.block.file, decl.block.line)))
                 continue
@@ -352,6 +355,7 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
                     location=Location(decl.block.file, decl.block.line),
                     locations=locations,
                     ignore_changes=lifecycle,
+                    create_before_destroy=replaced_first,
                     count_unknown=count_unknown,
                 )
             )

@@ -130,6 +130,7 @@ class PlanReader:
             values=values,
             location=Location(self.name, None, pointer),
             ignore_changes=None,  # plan JSON has no lifecycle blocks
+            create_before_destroy=None,
         )
 
     def _values(self, after: Any, unknown: Any, expressions: Any, steps: list) -> Any:
@@ -290,6 +291,7 @@ def attach_source(model: Model, source: str) -> None:
         resource.location = twin.location
         resource.locations = twin.locations
         resource.ignore_changes = twin.ignore_changes
+        resource.create_before_destroy = twin.create_before_destroy
         resource.values = _prefer_exact_refs(resource.values, twin.values)
     if hcl.module_calls:
         model.module_calls = hcl.module_calls  # the same calls, with file:line

@@ -316,6 +316,69 @@ class SwitchToRolling(Rule):
         )
 
 
+def _load_balancer_pairs(values: Any) -> dict[tuple[Any, Any], tuple[Any, Any]]:
+    """(container_name, container_port) -> (target_group_arn, alternate_target_group_arn) of the
+    `load_balancer` entries that have an advanced_configuration (plan JSON: a list in hash order)."""
+    pairs: dict[tuple[Any, Any], tuple[Any, Any]] = {}
+    entries = values.get("load_balancer") if isinstance(values, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        alternate = get_path(entry, "advanced_configuration.0.alternate_target_group_arn")
+        primary = entry.get("target_group_arn")
+        if isinstance(primary, str) and primary and isinstance(alternate, str) and alternate:
+            pairs[(entry.get("container_name"), entry.get("container_port"))] = (primary, alternate)
+    return pairs
+
+
+def _entry_index(values: dict, key: tuple[Any, Any]) -> int:
+    for i, entry in enumerate(values.get("load_balancer") or []):
+        if isinstance(entry, dict) and (entry.get("container_name"), entry.get("container_port")) == key:
+            return i
+    return 0
+
+
+def _tg_name(arn: str) -> str:
+    parts = arn.split("/")
+    return parts[-2] if len(parts) >= 3 else arn
+
+
+class PlanSwapsTargetGroupsBack(Rule):
+    id = "TFBG707"
+    severity = Severity.WARNING
+    summary = "Plan swaps a blue/green service's primary and alternate target groups back to the declared order"
+    resource_types = SERVICE
+    plan_only = True
+    source = (
+        "hashicorp/terraform-provider-aws issue #45678 (\"Terraform triggered deployments do not alternate target "
+        "groups for ECS-managed blue/green\") [reported]; provider internal/service/ecs/service.go (Read sets "
+        "load_balancer from DescribeServices; Update sends loadBalancers when load_balancer changed) [verified-src]"
+    )
+
+    def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
+        if not _updates(resource):
+            return
+        before, after = resource.change.before, resource.change.after
+        if _controller(after) != "ECS" or _strategy(after) not in NON_ROLLING:
+            return
+        old, new = _load_balancer_pairs(before), _load_balancer_pairs(after)
+        for key, (primary, alternate) in new.items():
+            if old.get(key) != (alternate, primary):
+                continue
+            container = f"{key[0]}:{key[1]}"
+            yield self.finding(
+                resource,
+                f"{resource.address}: for container {container} the state has target group {_tg_name(alternate)} as "
+                f"primary and {_tg_name(primary)} as alternate (ECS alternates them with each blue/green "
+                f"deployment), and the plan puts the declared order back: the service is updated with the target "
+                f"group that now serves production as its alternate, so the next deployment registers the new "
+                f"tasks in it instead of alternating (#45678)",
+                path=f"load_balancer.{_entry_index(after, key)}",
+                fix="lifecycle {\n  ignore_changes = [load_balancer]\n}\n# or declare the pair in the order "
+                "the service has now (aws ecs describe-services)",
+            )
+
+
 RULES: list[Rule] = [
     ForbiddenControllerTransition(),
     TaskDefinitionUpdateOnCodeDeploy(),
@@ -323,4 +386,5 @@ RULES: list[Rule] = [
     PlanRewritesShiftedWeights(),
     PlanReplacesLiveTrafficResource(),
     SwitchToRolling(),
+    PlanSwapsTargetGroupsBack(),
 ]

@@ -12,6 +12,7 @@ from validator.rules import iam
 from validator.rules import hooks
 from validator.rules import controller
 from validator.rules import codedeploy
+from validator.rules import codedeploy_safety
 from validator.rules import external
 from validator.rules import drift
 from validator.rules import forwarding
@@ -25,6 +26,7 @@ ALL_RULES: list[Rule] = [
     *hooks.RULES,
     *controller.RULES,
     *codedeploy.RULES,
+    *codedeploy_safety.RULES,
     *external.RULES,
     *drift.RULES,
     *forwarding.RULES,

@@ -1,5 +1,5 @@
 """Group A, ids TFBG1xx: ECS-native strategy configuration and load balancer / listener / listener rule /
-target group wiring (catalogue R-01..R-23 -> TFBG101..TFBG123, plus TFBG124 and TFBG125)."""
+target group wiring (catalogue R-01..R-23 -> TFBG101..TFBG123, plus TFBG124 and TFBG125; service settings TFBG126-TFBG128)."""
 
 from validator.rules.base import Rule
 from validator.rules.deployment.listener_rules import (
@@ -20,6 +20,11 @@ from validator.rules.deployment.load_balancer import (
     SameProductionAndTestRule,
 )
 from validator.rules.deployment.primary_serving import ProductionRuleServesAlternate
+from validator.rules.deployment.service_settings import (
+    CreateBeforeDestroyFixedName,
+    PlacementOnFargate,
+    TaskDefinitionNotARevision,
+)
 from validator.rules.deployment.shadowing import ShadowedTestRule
 from validator.rules.deployment.strategy import (
     BlueGreenNeedsBakeTime,
@@ -59,4 +64,7 @@ RULES: list[Rule] = [
     NlbTrafficShiftDelay(),  # TFBG123
     DefaultActionBypassesShifting(),  # TFBG124
     ProductionRuleServesAlternate(),  # TFBG125
+    TaskDefinitionNotARevision(),  # TFBG126
+    PlacementOnFargate(),  # TFBG127
+    CreateBeforeDestroyFixedName(),  # TFBG128
 ]
