@@ -165,3 +165,21 @@ def test_a_directory_tfbg_did_not_write_is_named_once(workdir):
     assert_one_line_failure(
         run("svc", "--force"), "not written by tfbg: .terraform.lock.hcl, .terraform/, examples/complete/.terraform/ ("
     )
+
+
+def test_regen_modules_replaces_the_canonical_renders_and_keeps_what_terraform_left(tmp_path, monkeypatch):
+    import shutil
+
+    from generator import regen_modules
+
+    modules = tmp_path / "modules"
+    shutil.copytree(regen_modules.MODULES_DIR, modules, ignore=shutil.ignore_patterns(".build", ".terraform*"))
+    monkeypatch.setattr(regen_modules, "MODULES_DIR", modules)
+    name = sorted(p.name for p in modules.iterdir())[0]
+    expected = tree(modules / name)
+    (modules / name / ".build").mkdir()
+    (modules / name / ".build" / "hook.zip").write_bytes(b"zip")
+    (modules / name / "main.tf").write_text("# stale\n")
+    assert regen_modules.main() == 0
+    assert (modules / name / ".build" / "hook.zip").read_bytes() == b"zip"
+    assert {k: v for k, v in tree(modules / name).items() if not k.startswith(".build/")} == expected
