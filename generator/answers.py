@@ -15,10 +15,14 @@ from typing import Any
 from generator.errors import UserError
 
 STRATEGIES = {"blue-green": "BLUE_GREEN", "linear": "LINEAR", "canary": "CANARY"}
-LOAD_BALANCERS = ("alb", "nlb")
+# "service-connect" (ECS controller only): no load balancer; ECS shifts traffic between revisions through
+# the Service Connect proxies of the clients in the namespace (ecs-deployments.md §1.5).
+LOAD_BALANCERS = ("alb", "nlb", "service-connect")
 # ALB: a separate test listener, a header condition on the production listener, or no test traffic.
 # NLB has no content-based routing, so test traffic needs its own listener (ecs-deployments.md §1.6).
-TEST_TRAFFIC = {"alb": ("listener", "header", "none"), "nlb": ("listener", "none")}
+# Service Connect: test traffic is chosen by a request header; the module always names one, because
+# without a rule ECS falls back to a fixed, well-known header (ecs-deployments.md R-75).
+TEST_TRAFFIC = {"alb": ("listener", "header", "none"), "nlb": ("listener", "none"), "service-connect": ("header",)}
 LAUNCH_TYPES = ("FARGATE", "EC2")
 # Exact enum of DeploymentLifecycleHook.lifecycleStages (ecs-deployments.md §1.3), in deployment order.
 LIFECYCLE_STAGES = (
@@ -37,6 +41,19 @@ CONTROLLERS = ("ecs", "codedeploy", "external")
 # CodeDeploy ECS appspec hooks, in the order a deployment runs them (CodeDeploy User Guide,
 # reference-appspec-file-structure-hooks.html, "List of lifecycle event hooks for an Amazon ECS deployment").
 APPSPEC_HOOKS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
+
+# Stages a PAUSE hook may take: every stage but TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT
+# (API DeploymentLifecycleHook); RECONCILE_SERVICE is left out because the developer guide's list of
+# pause stages omits it (ecs-deployments.md §1.3, §2.6).
+PAUSE_STAGES = (
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)
+# Answers only the ECS kind renders (issue 11), and the value of each that means "not used".
+ECS_ONLY = {"autoscaling": True, "wait_for_steady_state": True, "pause_hooks": (), "target_group_alarms": False}
 
 MAX_BAKE_MINUTES = 1440
 # CodeDeploy: terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes (provider schema).
@@ -62,7 +79,9 @@ class Answers:
     load_balancer: str = "alb"
     test_traffic: str = "listener"
     test_header_name: str = "x-tfbg-test"
-    test_header_value: str = "true"
+    # Empty: the module takes the value as a required, sensitive input (a guessable default on a public
+    # production listener would let anyone reach the revision under test).
+    test_header_value: str = ""
     listener_rule_priority: int = 100
     production_listener_port: int = 80
     test_listener_port: int = 8080
@@ -78,6 +97,11 @@ class Answers:
     controller: str = "ecs"
     # EXTERNAL kind: a deployer outside Terraform (a pipeline, PipeCD) owns the task sets and the weights.
     external_deployer: bool = False
+    # Appended last (issue 11): production settings of the ECS kind.
+    autoscaling: bool = True
+    wait_for_steady_state: bool = True
+    pause_hooks: tuple[str, ...] = ()
+    target_group_alarms: bool = False
 
     @property
     def ecs_strategy(self) -> str:
@@ -86,11 +110,15 @@ class Answers:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["hooks"] = list(self.hooks)
+        data["pause_hooks"] = list(self.pause_hooks)
         if self.controller == "ecs":
             # The template kind records the controller too; ECS records stay as they were before it existed.
             del data["controller"]
         if self.controller != "external":
             del data["external_deployer"]
+        if self.controller != "ecs":
+            for key in ECS_ONLY:  # the other kinds render none of them
+                del data[key]
         return data
 
 
@@ -167,9 +195,11 @@ def _header_name(value: str) -> str:
 
 
 def _header_value(value: str) -> str:
-    # ALB condition values: up to 128 characters; '*' and '?' are wildcards.
-    if not 1 <= len(value) <= 128:
-        raise ValueError("must be 1-128 characters")
+    # ALB condition values: up to 128 characters; '*' and '?' are wildcards. Empty: a required input. The
+    # 16-character minimum of a secret is checked where a header is used (_check_combination), so that an
+    # answers file recorded before it (value "true") still replays for a module without header mode.
+    if len(value) > 128:
+        raise ValueError("must be at most 128 characters")
     return value
 
 
@@ -206,6 +236,15 @@ def _stages(value: Any) -> tuple[str, ...]:
             stages.append(stage)
     # Canonical order, so the same set always renders the same module.
     return tuple(s for s in LIFECYCLE_STAGES + APPSPEC_HOOKS if s in stages)
+
+
+def _pause_stages(value: Any) -> tuple[str, ...]:
+    stages = _stages(value)
+    for stage in stages:
+        if stage not in PAUSE_STAGES:
+            kind = "an appspec hook" if stage in APPSPEC_HOOKS else f"{stage} (ECS rejects it)"
+            raise ValueError(f"a pause hook cannot hold {kind}; choose from {', '.join(PAUSE_STAGES)}")
+    return stages
 
 
 def _choice(choices: tuple[str, ...], normalise=str.lower):
@@ -255,6 +294,10 @@ FIELDS: dict[str, _Field] = {
     "least_privilege": _Field(bool),
     "controller": _Field(str, _choice(CONTROLLERS)),
     "external_deployer": _Field(bool),
+    "autoscaling": _Field(bool),
+    "wait_for_steady_state": _Field(bool),
+    "pause_hooks": _Field(list, _pause_stages),
+    "target_group_alarms": _Field(bool),
 }
 
 
@@ -304,6 +347,12 @@ def build_labelled(values: dict[str, Any], labels: dict[str, str]) -> Answers:
             normalised[key] = coerce(key, value)
         except ValueError as error:
             raise UserError(f"{labels.get(key, key)}: {error}") from None
+    if normalised.get("load_balancer") == "service-connect" and "test_traffic" not in normalised:
+        normalised["test_traffic"] = "header"
+    if normalised.get("pause_hooks") and "wait_for_steady_state" not in normalised:
+        # A pause hook holds the deployment until someone continues it: an apply that waited for the
+        # deployment would hold the state lock (and the approver's CI job) as long.
+        normalised["wait_for_steady_state"] = False
     answers = Answers(**{**asdict(DEFAULTS), **normalised})
     return _check_combination(answers, labels) or answers
 
@@ -318,6 +367,7 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | No
         except ValueError as error:
             raise UserError(f"{labels.get('bake_time_in_minutes', 'answer bake_time_in_minutes')}: {error}") from None
     if answers.controller != "ecs":
+        _check_ecs_only(answers, labels)
         return check_other_controller(answers, labels)
     foreign = [hook for hook in answers.hooks if hook in APPSPEC_HOOKS]
     if foreign:
@@ -328,18 +378,44 @@ def _check_combination(answers: Answers, labels: dict[str, str]) -> Answers | No
     if answers.test_traffic not in allowed:
         label = labels.get("test_traffic", "answer 'test_traffic'")
         raise UserError(
-            f"{label}: {answers.test_traffic!r} is not possible with an {answers.load_balancer.upper()}; "
-            f"choose from {', '.join(allowed)} (an NLB has no content-based routing)"
+            f"{label}: {answers.test_traffic!r} is not possible with "
+            f"{'Service Connect' if answers.load_balancer == 'service-connect' else 'an ' + answers.load_balancer.upper()}; "
+            f"choose from {', '.join(allowed)}"
+            + (" (an NLB has no content-based routing)" if answers.load_balancer == "nlb" else "")
         )
-    if not (answers.alarm_rollback or answers.circuit_breaker):
+    if not (answers.alarm_rollback or answers.circuit_breaker or answers.target_group_alarms):
         label = labels.get("circuit_breaker") or labels.get("alarm_rollback") or "answers"
         raise UserError(
-            f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback and/or the circuit breaker)"
+            f"{label}: choose at least one rollback safety net (CloudWatch alarm rollback, target group alarms "
+            "and/or the circuit breaker)"
+        )
+    if answers.test_traffic == "header" and answers.test_header_value and len(answers.test_header_value) < 16:
+        label = labels.get("test_header_value", "answer 'test_header_value'")
+        raise UserError(f"{label}: the test header is a secret on the production route: give 16-128 characters, "
+                        "or none to make it a required input of the module")
+    if answers.target_group_alarms and answers.load_balancer != "alb":
+        label = labels.get("target_group_alarms", "answer 'target_group_alarms'")
+        raise UserError(f"{label}: the 5xx and latency alarms read ALB target group metrics; they need load_balancer alb")
+    if answers.pause_hooks and answers.wait_for_steady_state:
+        label = labels.get("wait_for_steady_state", "answer 'wait_for_steady_state'")
+        raise UserError(
+            f"{label}: a pause hook holds the deployment until someone continues it, so an apply that waits for "
+            "steady state would block until then; choose one"
         )
     if answers.load_balancer == "nlb" and answers.test_traffic == "listener":
         if answers.production_listener_port == answers.test_listener_port:
             label = labels.get("test_listener_port", "answer 'test_listener_port'")
             raise UserError(f"{label}: the test listener needs a port other than the production listener's")
+
+
+def _check_ecs_only(answers: Answers, labels: dict[str, str]) -> None:
+    """The production settings of the ECS kind (issue 11) mean nothing to the other controllers."""
+    if answers.load_balancer == "service-connect":
+        raise UserError(f"{labels.get('load_balancer', 'answer load_balancer')}: Service Connect traffic shifting needs "
+                        "the ECS controller (--controller ecs)")
+    for key, unused in ECS_ONLY.items():
+        if getattr(answers, key) != unused and _given(labels, key):
+            raise UserError(f"{labels[key]}: only the ECS controller's modules have it (--controller ecs)")
 
 
 def _given(labels: dict[str, str], key: str) -> bool:

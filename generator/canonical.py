@@ -42,6 +42,24 @@ CANONICAL: dict[str, dict[str, Any]] = {
         "production_listener_port": 80,
         "test_listener_port": 8080,
     },
+    # Service Connect: no load balancer; test traffic by header (a required secret input).
+    "canary-service-connect": {
+        "strategy": "canary",
+        "canary_percent": 10.0,
+        "canary_bake_time_in_minutes": 10,
+        "bake_time_in_minutes": 10,
+        "load_balancer": "service-connect",
+    },
+    # Approval before production traffic: a pause hook after the test traffic shift, with the
+    # EventBridge rule and SNS topic of the approval path; apply does not wait for the deployment.
+    "bluegreen-alb-pause": {
+        "strategy": "blue-green",
+        "bake_time_in_minutes": 15,
+        "load_balancer": "alb",
+        "test_traffic": "listener",
+        "pause_hooks": ["POST_TEST_TRAFFIC_SHIFT"],
+        "target_group_alarms": True,
+    },
     # issue 10: the CodeDeploy and EXTERNAL kinds.
     "codedeploy-canary-hooks": {
         "controller": "codedeploy",

@@ -9,7 +9,10 @@ import typer
 import generator
 from generator.new_cli import new
 from generator.update_cli import update
+from insight.graph_cli import graph
 from insight.migrate_cli import migrate
+from insight.policy_cli import policy
+from insight.timeline_cli import timeline
 from validator.lint_cli import explain, lint, rules
 
 app = typer.Typer(
@@ -45,6 +48,9 @@ app.command("update", short_help="Re-render a module, keeping local edits.")(upd
 app.command("lint", short_help="Lint Terraform directories or plan JSON files.")(lint)
 app.command("rules", short_help="List the rules: id, severity, summary.")(rules)
 app.command("explain", short_help="Show a rule's documentation.")(explain)
+app.command("timeline", short_help="Show each ECS deployment stage by stage.")(timeline)
+app.command("graph", short_help="Draw listeners, rules, target groups, roles, hooks.")(graph)
+app.command("policy", short_help="Least-privilege IAM policy for terraform apply.")(policy)
 app.command("migrate", short_help="From CodeDeploy blue/green to ECS-native: answers and checklist.")(migrate)
 
 

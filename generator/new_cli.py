@@ -14,6 +14,7 @@ from generator.answers import (
     CONTROLLERS,
     FIELDS,
     LIFECYCLE_STAGES,
+    PAUSE_STAGES,
     STRATEGIES,
     TEST_TRAFFIC,
     Answers,
@@ -58,12 +59,16 @@ def new(
     canary_bake_time: Optional[str] = typer.Option(
         None, "--canary-bake-time", help="canary: minutes before the rest moves (0-1440). (default: 10)"
     ),
-    load_balancer: Optional[str] = typer.Option(None, help="alb | nlb. (default: alb)"),
+    load_balancer: Optional[str] = typer.Option(
+        None, help="alb | nlb | service-connect (no load balancer: Service Connect shifts the traffic). (default: alb)"
+    ),
     test_traffic: Optional[str] = typer.Option(
         None, help="listener (separate test listener) | header (ALB only: header on the production listener) | none. (default: listener)"
     ),
     test_header_name: Optional[str] = typer.Option(None, help="header mode: header name. (default: x-tfbg-test)"),
-    test_header_value: Optional[str] = typer.Option(None, help="header mode: header value. (default: true)"),
+    test_header_value: Optional[str] = typer.Option(
+        None, help="header mode: a secret value (16-128 characters) baked in as the default. (default: none, a required module input)"
+    ),
     listener_rule_priority: Optional[str] = typer.Option(None, help="ALB: production rule priority (2-50000). (default: 100)"),
     production_listener_port: Optional[str] = typer.Option(None, help="NLB: production listener port. (default: 80)"),
     test_listener_port: Optional[str] = typer.Option(None, help="NLB: test listener port. (default: 8080)"),
@@ -99,6 +104,21 @@ def new(
         help="external: a deployer outside Terraform owns the task sets and listener weights, or Terraform drives "
         "the canary. (default: terraform)",
     ),
+    autoscaling: Optional[bool] = typer.Option(
+        None, "--autoscaling/--no-autoscaling",
+        help="Application Auto Scaling (CPU, memory, ALB requests) owns desired_count. (default: yes)",
+    ),
+    wait_for_steady_state: Optional[bool] = typer.Option(
+        None, "--wait-for-steady-state/--no-wait-for-steady-state",
+        help="terraform apply waits for each deployment to finish. (default: yes; no with pause hooks)",
+    ),
+    pause_hooks: Optional[str] = typer.Option(
+        None, help=f"Comma-separated stages to pause at for approval, or 'none' ({', '.join(PAUSE_STAGES)}). (default: none)"
+    ),
+    target_group_alarms: Optional[bool] = typer.Option(
+        None, "--target-group-alarms/--no-target-group-alarms",
+        help="ALB: 5xx and latency alarms on the new revision's target group roll a deployment back. (default: no)",
+    ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
     given = given_answers(locals())
@@ -130,7 +150,8 @@ def new(
         fail(str(error))
     except OSError as error:  # e.g. an unreadable file in a directory --force inspects
         fail(describe(target, error))
-    typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({summary(answers)}, {answers.load_balancer.upper()})")
+    route = "Service Connect" if answers.load_balancer == "service-connect" else answers.load_balancer.upper()
+    typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({summary(answers)}, {route})")
 
 
 def summary(answers: Answers) -> str:
@@ -155,9 +176,10 @@ ANSWER_HELP = {key: _NEW_PARAMETERS[param].default.help for key, param in ANSWER
 
 def given_answers(options: dict[str, Any]) -> dict[str, Any]:
     """Answer key -> the value of its option (None when not given), from a command's parameters."""
-    hooks = options["hooks"]
     given = {key: options[param] for key, param in ANSWER_PARAMS.items()}
-    given["hooks"] = None if hooks is None else ([] if hooks.strip().lower() == "none" else hooks)
+    for key in ("hooks", "pause_hooks"):  # lists of stages, where 'none' means the empty list
+        value = given.get(key)
+        given[key] = [] if isinstance(value, str) and value.strip().lower() == "none" else value
     return given
 
 
@@ -247,6 +269,8 @@ def ecs_questions(answers: Answers) -> list[str]:
         keys.append("listener_rule_priority")
         if answers.test_traffic == "header":
             keys += ["test_header_name", "test_header_value"]
+    elif answers.load_balancer == "service-connect":
+        keys += ["test_header_name", "test_header_value"]
     else:
         keys.append("production_listener_port")
         if answers.test_traffic == "listener":
@@ -255,8 +279,15 @@ def ecs_questions(answers: Answers) -> list[str]:
     # chosen, so asked the other way round an alarms-only rollback could never be answered.
     keys += [
         "hooks",
+        "pause_hooks",
         "alarm_rollback",
         "circuit_breaker",
+    ]
+    if answers.load_balancer == "alb":
+        keys.append("target_group_alarms")
+    keys += [
+        "wait_for_steady_state",
+        "autoscaling",
         "launch_type",
         "desired_count",
         "container_name",
@@ -288,10 +319,10 @@ PROMPTS = {
     "step_bake_time_in_minutes": "Linear: minutes to wait after each step (0-1440)",
     "canary_percent": "Canary: percent of traffic for the canary (0.1-100.0)",
     "canary_bake_time_in_minutes": "Canary: minutes before the rest moves (0-1440)",
-    "load_balancer": "Load balancer (alb | nlb)",
+    "load_balancer": "Load balancer (alb | nlb | service-connect)",
     "test_traffic": "Test traffic",  # choices depend on the load balancer, see _ask
     "test_header_name": "Test header name",
-    "test_header_value": "Test header value",
+    "test_header_value": "Test header value (a secret of 16+ characters; empty: a required module input)",
     "listener_rule_priority": "Production listener rule priority (2-50000)",
     "production_listener_port": "Production listener port",
     "test_listener_port": "Test listener port",
@@ -303,6 +334,10 @@ PROMPTS = {
     "container_name": "Container name",
     "container_port": "Container port",
     "least_privilege": "Least-privilege inline policy instead of the AWS managed policy?",
+    "pause_hooks": f"Pause for approval at, comma-separated or 'none' ({', '.join(PAUSE_STAGES)})",
+    "target_group_alarms": "Roll back on 5xx and latency alarms of the new revision's target group?",
+    "wait_for_steady_state": "Should terraform apply wait for each deployment to finish?",
+    "autoscaling": "Application Auto Scaling for the task count?",
 }
 
 
@@ -326,6 +361,9 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
         while True:
             try:
                 values[key] = _ask(key, previous, values)
+                if key == "pause_hooks" and values[key] and "wait_for_steady_state" not in asked:
+                    # As for options: a pause holds the deployment, so apply stops waiting for it.
+                    values["wait_for_steady_state"] = False
                 build_labelled(values, {})
                 break
             except _HelpWanted:
@@ -345,7 +383,7 @@ def _test_choices(values: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _typed(values: dict[str, Any]) -> dict[str, Any]:
-    return {**values, "hooks": tuple(values["hooks"])}
+    return {**values, "hooks": tuple(values["hooks"]), "pause_hooks": tuple(values.get("pause_hooks", ()))}
 
 
 def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
@@ -358,9 +396,9 @@ def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
         # A prompt rather than typer.confirm, which cannot take "?".
         reply = _reply(f"{text} [{'Y/n' if current else 'y/N'}]", "y" if current else "n", show_default=False)
         return coerce(key, reply)
-    if key == "hooks":
+    if key in ("hooks", "pause_hooks"):
         reply = _reply(text, ",".join(current) if current else "none")
-        return [] if reply.strip().lower() == "none" else list(coerce("hooks", reply))
+        return [] if reply.strip().lower() == "none" else list(coerce(key, reply))
     default = current if not isinstance(current, float) else f"{current:g}"
     return coerce(key, _reply(text, str(default)))
 

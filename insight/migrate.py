@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.answers import MAX_NAME_LENGTH, NAME_PATTERN
-from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
+from generator.answers import ANSWER_KEYS, MAX_NAME_LENGTH, NAME_PATTERN
+from validator.iam.collect import role_matches
+from validator.model import JsonDocument, Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.codedeploy import (
     DEPLOYMENT_GROUP,
     PROD_LISTENERS,
@@ -23,9 +24,19 @@ from validator.rules.codedeploy import (
     is_ecs_group,
     listener_values,
     named,
+    scaling_targets,
     target_group_names,
 )
-from validator.rules.helpers import TARGET_GROUP_TYPES, controller_of, forward_targets, listener_lb_type, load_balancers, resolve_resource
+from validator.rules.helpers import (
+    LISTENER_TYPES,
+    TARGET_GROUP_TYPES,
+    controller_of,
+    forward_targets,
+    listener_lb_type,
+    load_balancers,
+    resolve_resource,
+    same_object,
+)
 
 # Predefined ECS deployment configurations (CodeDeploy User Guide, deployment-configurations.html).
 PREDEFINED = {
@@ -60,6 +71,7 @@ class Migration:
     notes: list[str] = field(default_factory=list)  # what could not be carried over, naming the value
     moves: list[tuple[str, str]] = field(default_factory=list)  # (from address, to address)
     delete: list[str] = field(default_factory=list)  # addresses to delete from the configuration
+    removals: list[str] = field(default_factory=list)  # resources the switch destroys (removed blocks, Terraform >= 1.7)
     inputs: dict[str, str] = field(default_factory=dict)  # module input -> HCL expression
     hooks: list[tuple[str, str, str]] = field(default_factory=list)  # (appspec hook, function, ECS stage)
     alarms: list[str] = field(default_factory=list)
@@ -162,8 +174,15 @@ def _migration(model: Model, service: Resource, group: Resource | None, appspec_
         _alarms(m)
         _routes(model, m)
         _codedeploy_resources(model, m)
+        _module_leftovers(model, m)
     _pipelines(model, m)
+    _autoscaling(model, m)
     _hooks(m, appspec_hooks)
+    for old, _ in m.moves:
+        owner = model.get(old)
+        if owner is not None and owner.module and owner.module != service.module:
+            notes.append(f"{old} is declared in {owner.module}: the moved block takes it out of that module, which must "
+                         f"stop declaring it (and whatever there refers to it must refer to module.{m.call} instead)")
     if service.module:
         notes.append(f"the service is declared inside {service.module}: deleting its resource block means no longer "
                      f"calling that module for this service (or changing the module for every caller); the moves below "
@@ -211,9 +230,6 @@ def _service_answers(m: Migration) -> None:
     port = to_number(entry.get("container_port"))
     if port is not None:
         m.answers["container_port"] = int(port)
-    if service.ignores("desired_count"):
-        m.notes.append("the service ignores desired_count (autoscaling?): tfbg's module sets desired_count; add "
-                       "`desired_count` to ignore_changes in the generated main.tf if Application Auto Scaling owns it")
 
 
 def _traffic_shape(model: Model, m: Migration) -> None:
@@ -264,7 +280,13 @@ def _termination_wait(m: Migration) -> None:
         m.notes.append("the group keeps the original task set alive (KEEP_ALIVE); ECS always stops the old revision "
                        "after the bake time")
     minutes = to_number(wait.get("termination_wait_time_in_minutes"))
-    minutes = 0 if minutes is None and is_absent(wait.get("termination_wait_time_in_minutes")) else minutes
+    if minutes is None and is_absent(wait.get("termination_wait_time_in_minutes")):
+        # The provider sends nothing and the CodeDeploy API reference names no default: not a number to copy.
+        m.notes.append("the group's terminate_blue_instances_on_deployment_success sets no "
+                       "termination_wait_time_in_minutes (CodeDeploy's own default applies, which its API reference "
+                       "does not state): the answers keep tfbg's bake time of 5 minutes; set --bake-time to the wait "
+                       "your deployments show")
+        return
     if minutes is None:
         m.notes.append(f"termination_wait_time_in_minutes is {_describe(wait.get('termination_wait_time_in_minutes'))}: "
                        "set --bake-time to the same number of minutes")
@@ -296,21 +318,23 @@ def _routes(model: Model, m: Migration) -> None:
     prod = listener_values(m.group, PROD_LISTENERS)
     test = listener_values(m.group, TEST_LISTENERS)
     m.answers["test_traffic"] = "listener" if (isinstance(test, Unknown) or test) else "none"
-    listener = resolve_resource(model, prod[0]) if isinstance(prod, list) and prod else None
-    test_listener = resolve_resource(model, test[0]) if isinstance(test, list) and test else None
+    listener = _managed_listener(model, m, resolve_resource(model, prod[0])) if isinstance(prod, list) and prod else None
+    test_listener = _managed_listener(model, m, resolve_resource(model, test[0])) if isinstance(test, list) and test else None
     kind = listener_lb_type(model, listener) if isinstance(listener, Resource) else None
     if kind == "network":
         m.answers["load_balancer"] = "nlb"
     elif kind != "application":
-        m.notes.append(f"the production listener ({_describe(prod[0] if isinstance(prod, list) and prod else prod)}) "
-                       "is not in this configuration: assumed an Application Load Balancer")
+        shown = _describe(prod[0] if isinstance(prod, list) and prod else prod)
+        where = (f"is {listener.address}, a data source that reads a listener of an unknown load balancer"
+                 if isinstance(listener, Resource) and listener.mode == "data" else "is not in this configuration")
+        m.notes.append(f"the production listener ({shown}) {where}: assumed an Application Load Balancer")
     m.answers.setdefault("load_balancer", "alb")
     nlb = m.answers["load_balancer"] == "nlb"
     groups = _pair_target_groups(model, m.group)
     production_tg = None
     if isinstance(listener, Resource) and listener.mode == "managed":
         targets = [resolve_resource(model, t.arn) for t in forward_targets(listener).targets]
-        production_tg = next((t for t in targets if isinstance(t, Resource)), None)
+        production_tg = next((_managed(model, t) for t in targets if isinstance(t, Resource)), None)
     _route(m, "production", listener, prod, nlb)
     _route(m, "test", test_listener, test, nlb)
     if not nlb:
@@ -372,12 +396,42 @@ def _pair_target_groups(model: Model, group: Resource) -> Any:
 
 
 def _managed(model: Model, resource: Resource) -> Resource | None:
-    """A target group itself, or for a data source that looks one up by name, the managed one of that name."""
+    """A target group itself, or for a data source that looks one up (by `arn` = a reference to it, or by
+    name), the managed one."""
     if resource.mode == "managed":
         return resource
+    by_arn = resolve_resource(model, resource.get("arn")) if isinstance(resource.get("arn"), Ref) else None
+    if isinstance(by_arn, Resource) and by_arn.mode == "managed" and by_arn.type in TARGET_GROUP_TYPES:
+        return by_arn
     name = _text(resource.get("name"))
-    matches = [r for r in model.by_type(resource.type) if r.mode == "managed" and r.get("name") == name] if name else []
+    matches = [r for r in model.by_type(*TARGET_GROUP_TYPES) if r.mode == "managed" and r.get("name") == name] if name else []
     return matches[0] if len(matches) == 1 else None
+
+
+def _managed_listener(model: Model, m: Migration, listener: Any) -> Any:
+    """A data.aws_lb_listener that reads a listener this configuration manages stands for that listener:
+    its `arn` refers to it, or its load_balancer_arn and port are the managed listener's."""
+    if not isinstance(listener, Resource) or listener.mode != "data" or listener.type not in LISTENER_TYPES:
+        return listener
+    arn = listener.get("arn")
+    found = resolve_resource(model, arn) if isinstance(arn, Ref) else None
+    managed = [found] if isinstance(found, Resource) and found.mode == "managed" and found.type in LISTENER_TYPES else []
+    port = to_number(listener.get("port"))
+    if not managed and port is not None and not is_absent(listener.get("load_balancer_arn")):
+        managed = [r for r in model.by_type(*LISTENER_TYPES) if r.mode == "managed" and to_number(r.get("port")) == port
+                   and same_object(model, r.get("load_balancer_arn"), listener.get("load_balancer_arn"))]
+    if len(managed) != 1:
+        candidates = [r.address for r in model.by_type(*LISTENER_TYPES) if r.mode == "managed"
+                      and port is not None and to_number(r.get("port")) == port]
+        if candidates:
+            m.notes.append(f"{listener.address} looks a listener up by load_balancer_arn = "
+                           f"{_describe(listener.get('load_balancer_arn'))}, which is not known statically; this "
+                           f"configuration manages {', '.join(candidates)} on the same port {port:g}: if that is the "
+                           f"one, pass its ARN as production/test_listener_arn (and --load-balancer to match)")
+        return listener
+    m.notes.append(f"{listener.address} reads {managed[0].address}, which this configuration manages: the migration "
+                   f"uses {managed[0].address}")
+    return managed[0]
 
 
 def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resource | None) -> None:
@@ -397,6 +451,7 @@ def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resou
     if vpc is not None:
         m.inputs["vpc_id"] = vpc
     port = m.answers.get("container_port", 8080)
+    names: list[str] = []
     for colour, group in zip(("blue", "green"), resources):
         # Arguments that force a new target group (provider target_group.go): a difference is a replacement.
         tg_port = to_number(group.get("port"))
@@ -412,28 +467,84 @@ def _target_groups(model: Model, m: Migration, groups: Any, production_tg: Resou
         _health_check(m, group, colour)
         m.moves.append((group.address, f"module.{m.call}.aws_lb_target_group.{colour}"))
         m.delete.append(f"{group.address} (moved into the module as {colour})")
-        expected = f"{m.name}-{colour}"
-        actual = _text(group.get("name"))
-        if actual != expected:
+        # The module names new groups by prefix; a moved group keeps its name through target_group_names
+        # (a name forces a replacement, while the service uses the group).
+        actual = hcl_expression(group.get("name"))
+        if actual is None:
             m.notes.append(
-                f"BLOCKING: {group.address} is named {actual or _describe(group.get('name'))!r}; the module names it "
-                f"{expected!r}, and a target group's name forces its replacement (while the service uses it). Set "
-                f"`name = \"{actual}\"` on aws_lb_target_group.{colour} in the generated lb.tf before the first plan."
+                f"BLOCKING: the name of {group.address} ({_describe(group.get('name'))}) is not known here; a target "
+                "group's name forces its replacement: pass it in target_group_names."
             )
+        names.append(actual or '"<its name>"')
+    m.inputs["target_group_names"] = "{ blue = %s, green = %s }" % tuple(names)
 
 
 def _codedeploy_resources(model: Model, m: Migration) -> None:
+    """What CodeDeploy used and nothing else does: deleted with the switch. Shared objects (another deployment
+    group of this configuration names them) stay."""
     group = m.group
+    others = [g for g in model.by_type(DEPLOYMENT_GROUP) if g is not group]
+
+    def shared(resource: Resource, argument: str, attribute: str = "name") -> bool:
+        return any(named(model, (resource.type,), g.get(argument), attribute=attribute) is resource for g in others)
+
     m.delete.append(f"{group.address} (CodeDeploy stops deploying this service)")
+    m.removals.append(group.address)
     app = named(model, ("aws_codedeploy_app",), group.get("app_name"))
-    if isinstance(app, Resource):
-        m.delete.append(f"{app.address} (unless other deployment groups use it)")
     config = named(model, ("aws_codedeploy_deployment_config",), group.get("deployment_config_name"), attribute="deployment_config_name")
-    if isinstance(config, Resource):
-        m.delete.append(f"{config.address} (unless other deployment groups use it)")
+    for resource, argument, attribute in ((app, "app_name", "name"), (config, "deployment_config_name", "deployment_config_name")):
+        if not isinstance(resource, Resource) or resource.mode != "managed":
+            continue
+        if shared(resource, argument, attribute):
+            m.notes.append(f"{resource.address} is also used by another deployment group: keep it")
+        else:
+            m.delete.append(f"{resource.address} (no other deployment group uses it)")
+            m.removals.append(resource.address)
     role = resolve_resource(model, group.get("service_role_arn"))
     if isinstance(role, Resource) and role.type == "aws_iam_role" and role.mode == "managed":
-        m.delete.append(f"{role.address} and its policies and attachments (the CodeDeploy service role)")
+        if any(resolve_resource(model, g.get("service_role_arn")) is role for g in others):
+            m.notes.append(f"{role.address} is also the service role of another deployment group: keep it")
+            return
+        attached = [r.address for r in model.by_type("aws_iam_role_policy", "aws_iam_role_policy_attachment")
+                    if r.mode == "managed" and role_matches(r.get("role"), role)]
+        users = [r.address for r in model.resources if r.mode == "managed" and r is not group
+                 and r.address not in attached and _mentions(r.values, role.address)]
+        if users:
+            m.notes.append(f"{role.address} is the deployment group's service role, but {', '.join(users)} also "
+                           "refer to it: keep it (or move them to another role first)")
+            return
+        m.delete.append(f"{role.address}{' and ' + ', '.join(attached) if attached else ''} (the CodeDeploy service role)")
+        m.removals += [role.address, *attached]
+
+
+def _module_leftovers(model: Model, m: Migration) -> None:
+    """Resources removed from inside a child module: their blocks are the module's. Say what else the
+    module declares, so that the user can tell whether the whole module call goes."""
+    moved = {old for old, _ in m.moves}
+    for module in dict.fromkeys(r.module for r in (model.get(a) for a in m.removals) if r is not None and r.module):
+        rest = [r.address for r in model.resources if r.mode == "managed" and r.module == module
+                and r.address not in m.removals and r.address not in moved]
+        call = re.sub(r"\[[^\]]*\]", "", module)  # removed blocks take no instance keys
+        whole = f"delete the module call (Terraform >= 1.7: removed {{ from = {call} }})"
+        m.notes.append(
+            f"{', '.join(a for a in m.removals if a.startswith(module + '.'))} are declared in {module}: delete their "
+            "blocks in that module (a removed block for an address whose block still exists is an error)"
+            + (f"; {module} also declares {', '.join(rest)}: if it exists only for CodeDeploy, {whole} instead"
+               if rest else f"; that is all it declares: {whole}")
+        )
+
+
+def _mentions(value: Any, address: str) -> bool:
+    """Does a value (nested dicts/lists) hold a reference to the resource at `address`?"""
+    if isinstance(value, Ref):
+        return value.address == address
+    if isinstance(value, JsonDocument):  # jsonencode({... Resource = aws_iam_role.x.arn})
+        return _mentions(value.value, address)
+    if isinstance(value, dict):
+        return any(_mentions(v, address) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, address) for v in value)
+    return isinstance(value, Unknown) and not isinstance(value, str) and f"{address}." in (value.why or "")
 
 
 def _pipelines(model: Model, m: Migration) -> None:
@@ -472,3 +583,54 @@ def _hooks(m: Migration, appspec_hooks: dict[str, str]) -> None:
         stages.append(stage)
     if stages:
         m.answers["hooks"] = stages
+
+
+# Does the ECS kind of `tfbg new` create an Application Auto Scaling target itself (answers.autoscaling)?
+MODULE_AUTOSCALES = "autoscaling" in ANSWER_KEYS
+
+
+def _autoscaling(model: Model, m: Migration) -> None:
+    """Application Auto Scaling owns the desired count only when a scalable target names the service
+    (resource_id service/<cluster>/<service>, dimension ecs:service:DesiredCount)."""
+    service = m.service
+    targets, unsure = scaling_targets(service, model)
+    if unsure:
+        m.notes.append(f"an aws_appautoscaling_target's resource_id is not known statically, so whether it scales "
+                       f"{service.address} could not be told: if it does, treat it as below (autoscaled)")
+    if not targets:
+        if MODULE_AUTOSCALES:
+            m.answers["autoscaling"] = False  # the module would otherwise add a scalable target of its own
+        if service.ignores("desired_count") and not unsure:
+            m.notes.append(f"{service.address} ignores desired_count, but no aws_appautoscaling_target in this "
+                           f"configuration scales it: the module sets desired_count = {m.answers.get('desired_count', 2)} "
+                           "on every apply; if something outside this configuration sets the count, add desired_count to "
+                           "ignore_changes of aws_ecs_service.this in the generated main.tf")
+        return
+    target = targets[0]
+    limits = {k: hcl_expression(target.get(k)) for k in ("min_capacity", "max_capacity")}
+    if len(targets) > 1:
+        m.notes.append(f"{len(targets)} scalable targets name the service ({', '.join(t.address for t in targets)}); "
+                       f"the answers follow {target.address}")
+    if MODULE_AUTOSCALES:
+        m.answers["autoscaling"] = True
+        for key, expression in limits.items():
+            if expression is not None:
+                m.inputs[f"autoscaling_{key}"] = expression
+        m.moves.append((target.address, f"module.{m.call}.aws_appautoscaling_target.this"))
+        m.delete.append(f"{target.address} (moved into the module, which scales the service)")
+        policies = [p.address for p in model.by_type("aws_appautoscaling_policy")
+                    if any(isinstance(p.get(k), Ref) and p.get(k).address == target.address
+                           for k in ("resource_id", "service_namespace", "scalable_dimension"))]
+        if policies:
+            m.notes.append(f"{', '.join(policies)} refer to {target.address}, which moves into the module: point them at "
+                           f"the module's target (resource_id \"service/<cluster>/{m.name}\") or use the module's "
+                           "autoscaling_cpu_target/autoscaling_memory_target inputs instead")
+        return
+    # The module sets desired_count on every apply: with a scaler, it must ignore it (as the old one did).
+    m.notes.append(
+        f"BLOCKING: {target.address} (Application Auto Scaling, min {limits['min_capacity'] or '?'}, max "
+        f"{limits['max_capacity'] or '?'}) scales the service: add `desired_count` to lifecycle.ignore_changes of "
+        "aws_ecs_service.this in the generated main.tf, or each apply sets the task count back to desired_count. "
+        f"Keep {target.address}; its resource_id must keep naming the service (service/<cluster>/{m.name}): where it "
+        f"refers to {service.address}, whose block goes, write module.{m.call}.service_name instead"
+    )

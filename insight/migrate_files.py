@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from insight.migrate import HOOK_STAGES, Migration
@@ -13,6 +14,7 @@ PROVIDER_CHANGELOG = "hashicorp/aws CHANGELOG.md 6.4.0 (#43434), 6.6.0 (#43552),
 ECS_HOOKS = "ECS Developer Guide, lambda-lifecycle-hooks.html"
 APPSPEC_HOOKS = "CodeDeploy User Guide, reference-appspec-file-structure-hooks.html"
 TF_MOVED = "Terraform docs, language/modules/develop/refactoring (moved blocks, Terraform >= 1.1); cli/commands/state/mv"
+TF_REMOVED = "Terraform docs, language/block/removed and language/state/remove (removed blocks, Terraform >= 1.7)"
 INFRA_ROLE = "ECS Developer Guide, AmazonECSInfrastructureRolePolicyForLoadBalancers.md"
 
 
@@ -25,6 +27,8 @@ def files_for(migrations: list[Migration], source: str, appspecs: list[Path], ou
         answers_path = f"{prefix}answers.json"
         files[answers_path] = (json.dumps(m.answers, indent=2) + "\n").encode()
         files[f"{prefix}moved.tf"] = moved_blocks(m).encode()
+        if m.removals:
+            files[f"{prefix}removed.tf"] = removed_blocks(m).encode()
         files[f"{prefix}state-commands.sh"] = state_commands(m).encode()
         files[f"{prefix}CHECKLIST.md"] = checklist(m, source, appspecs, f"{out.rstrip('/')}/{answers_path}").encode()
     return files
@@ -39,6 +43,25 @@ def moved_blocks(m: Migration) -> str:
     ]
     for old, new in m.moves:
         lines += ["", "moved {", f"  from = {old}", f"  to   = {new}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def removed_blocks(m: Migration) -> str:
+    """Terraform >= 1.7 `removed` blocks for what the switch deletes: the same destroys as deleting the
+    blocks, but named one by one in the configuration and the plan."""
+    lines = [
+        "# Terraform >= 1.7: REPLACE each resource block named below with its removed block (a removed block and",
+        "# a resource block cannot share an address). destroy = true destroys the object, exactly as deleting",
+        "# the block would; set destroy = false to keep the object in AWS and only stop managing it. `from`",
+        "# takes no instance keys: it covers every instance of a counted resource. Terraform < 1.7: delete the",
+        "# blocks instead (and skip this file); `terraform state rm ADDRESS` keeps an object instead.",
+    ]
+    seen: list[str] = []
+    for address in m.removals:
+        plain = re.sub(r"\[[^\]]*\]", "", address)  # module.a["x"].aws_b.c[0] -> module.a.aws_b.c
+        if plain not in seen:
+            seen.append(plain)
+            lines += ["", "removed {", f"  from = {plain}", "", "  lifecycle {", "    destroy = true", "  }", "}"]
     return "\n".join(lines) + "\n"
 
 
@@ -129,7 +152,15 @@ def checklist(m: Migration, source: str, appspecs: list[Path], answers_path: str
                   + _module_call(m) + "\n```", ECS_MIGRATE))
     steps.append(("Move the state, do not re-create",
                   "Terraform >= 1.1: add moved.tf beside the module call. Terraform 1.0: run state-commands.sh. Without "
-                  "this the service and target groups are destroyed and created again (downtime).", TF_MOVED))
+                  "this the service and target groups are destroyed and created again (downtime)."
+                  + (" What moves must not also get a removed block: a removed block destroys or forgets the object."
+                     if m.removals else ""), TF_MOVED))
+    if m.removals:
+        steps.append(("Remove what CodeDeploy used",
+                      "Terraform >= 1.7: replace the blocks of " + ", ".join(m.removals) + " with the removed blocks of "
+                      "removed.tf (destroy = true: the plan lists each destroy). Keep an object in AWS (destroy = false) "
+                      "only while something else still uses it. Older Terraform: deleting the blocks (as the module step above says) does the same.",
+                      TF_REMOVED))
     hook_lines = "\n".join(f"   - `{h}` -> `{s}`" for h, s in HOOK_STAGES.items())
     steps.append(("Rewrite the hooks",
                   "ECS does not run AppSpec hooks. A CodeDeploy hook reports with PutLifecycleEventHookExecutionStatus; an "

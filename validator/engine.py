@@ -71,12 +71,16 @@ def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | Non
         if rule.id in config.disabled or (rule.plan_only and model.kind != "plan"):
             continue
         for resource in _of_types(model, positions, rule.resource_types):
+            if resource.read_from_aws:
+                # Terraform never writes what a data source reads: settings and ignore_changes
+                # rules do not apply to it. Rules still follow references to it (as unknowns).
+                continue
             findings.extend(_run(rule, resource, model))
 
     findings = _suppress(findings, model, config)
     findings.extend(_diagnostics(model))
     findings = [_override(f, config) for f in findings if not config.excludes(f.location.file)]
-    return sorted(_unique(findings), key=Finding.sort_key)
+    return _one_per_cause(sorted(_unique(findings), key=Finding.sort_key))
 
 
 def _positions_by_type(model: Model) -> dict[str, list[int]]:
@@ -115,12 +119,39 @@ def _instances_unknown(finding: Finding, resource: Resource) -> Finding:
     finds about it is not proven, so it is reported as "could not prove" (info), never as a defect."""
     if finding.address != resource.address or finding.severity is Severity.INFO:
         return finding
+    # Each such finding is a distinct defect (with its own fix) should the resource exist: they are
+    # not merged per cause like the checks a value left unproven, so each names the cause itself.
+    because = f": {resource.count_cause}" if resource.count_cause else ""
     return replace(
         finding,
         severity=Severity.INFO,
-        message=f"could not prove (how many instances of {resource.address} exist is not known statically): "
-        f"{finding.message}",
+        message=f"could not prove (how many instances of {resource.address} exist is not known statically"
+        f"{because}): {finding.message}",
     )
+
+
+def _one_per_cause(findings: list[Finding]) -> list[Finding]:
+    """Each unknown value is reported once: the first "could not prove" finding that waits for a cause
+    names it (the exact sub-expression and why) and lists the other checks it leaves unproven; those
+    are not repeated. Findings are in output order, so the one kept is stable."""
+    by_cause: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.cause and finding.severity is Severity.INFO:
+            by_cause.setdefault(finding.cause, []).append(finding)
+    result: list[Finding] = []
+    for finding in findings:
+        group = by_cause.get(finding.cause) if finding.cause and finding.severity is Severity.INFO else None
+        if group is None:
+            result.append(finding)
+            continue
+        if group[0] is not finding:
+            continue
+        others = sorted({f"{f.rule_id} on {f.address}" for f in group[1:]} - {f"{finding.rule_id} on {finding.address}"})
+        message = f"{finding.message} [not known: {finding.cause}"
+        if others:
+            message += f"; the same unknown value leaves unproven: {', '.join(others)}"
+        result.append(replace(finding, message=message + "]"))
+    return result
 
 
 def _diagnostics(model: Model) -> list[Finding]:

@@ -28,6 +28,10 @@ class Finding:
     fix: str = ""  # how to fix, shown under the message
     related: tuple[str, ...] = ()  # other resources involved
     url: str = ""
+    root: str = ""  # the root module (directory or plan) the finding came from; set by `tfbg lint`
+    # "could not prove" findings: the exact unknown sub-expression and why (Unknown.cause); the
+    # engine reports each cause once. Not part of the output formats' schema.
+    cause: str = ""
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line or 0, self.rule_id, self.address, self.message)

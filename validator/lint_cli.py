@@ -75,6 +75,12 @@ def lint(
         None, "--source", help="For plan input: the configuration directory, for line numbers and lifecycle blocks."
     ),
     disable: list[str] = typer.Option([], "--disable", help="Rule id not to run (repeatable)."),
+    recursive: bool = typer.Option(
+        False,
+        "--recursive",
+        "-r",
+        help="Lint every root module below each directory (automatic when a directory holds no .tf file).",
+    ),
 ) -> None:
     """Lint Terraform directories or plan JSON files for ECS blue/green, linear and canary deployments."""
     rules = all_rules()
@@ -107,7 +113,12 @@ def lint(
     thresholds: list[Severity] = []
     configs_seen: dict[str, Config] = {}
     loaded = 0
-    for target in _targets(paths or ["."]):
+    targets, discovery_failed = _expand_roots(_targets(paths or ["."]), recursive)
+    input_errors |= discovery_failed
+    per_root = _variables_per_root(targets, variables)
+    if per_root is None:
+        raise typer.Exit(code=2)
+    for target in targets:
         if explicit_config is not None:
             config = explicit_config
         else:
@@ -117,21 +128,27 @@ def lint(
             thresholds.append(config.fail_on)
         config = config.with_disabled(disable)
         try:
-            model = _load(target, var_file, variables, source)
+            model = _load(target, var_file, per_root.get(target, variables), source)
         except InputError as error:
             _error(str(error))
             input_errors = True
             continue
         loaded += 1
-        findings.extend(run_lint(model, config))
+        for finding in run_lint(model, config):
+            finding.root = target
+            findings.append(finding)
 
     if not loaded:
         # Nothing could be read: a report would only say "no findings" about input never checked.
         raise typer.Exit(code=2)
 
-    findings.sort(key=Finding.sort_key)
+    # Grouped by root module in the order the roots were found, then by file and line.
+    order = {root: index for index, root in enumerate(targets)}
+    findings.sort(key=lambda finding: (order.get(finding.root, 0), *finding.sort_key()))
     threshold = Severity(fail_on.value) if fail_on is not None else min(thresholds, key=lambda s: s.rank, default=Severity.ERROR)
-    report = Report(findings=findings, rules=rules, fail_on=threshold, version=version(), paths=list(paths or ["."]))
+    report = Report(
+        findings=findings, rules=rules, fail_on=threshold, version=version(), paths=list(paths or ["."]), roots=targets
+    )
     rendered = renderer(output_format.value)(report)
     if output is not None:
         _write_atomically(output, rendered)
@@ -154,6 +171,49 @@ def _targets(paths: list[str]) -> list[str]:
         if path not in result:
             result.append(path)
     return result
+
+
+def _expand_roots(targets: list[str], recursive: bool) -> tuple[list[str], bool]:
+    """Each directory that is to be searched (-r, or no .tf file of its own) replaced by the root
+    modules below it. A directory below which there is no .tf file at all is an input error."""
+    from validator.loaders.roots import find_roots
+
+    result: list[str] = []
+    failed = False
+    for target in targets:
+        if target == "-" or not os.path.isdir(target) or (not recursive and _holds_tf(target)):
+            result.append(target)  # a plan, a missing path (reported by the loader), or one module
+            continue
+        roots = find_roots(target)
+        if not roots:
+            _error(f"{target}: no Terraform files (*.tf) in this directory or below it")
+            failed = True
+        result.extend(root for root in roots if root not in result)
+    return result, failed
+
+
+def _variables_per_root(targets: list[str], variables: dict[str, str]) -> dict[str, dict[str, str]] | None:
+    """With several root modules, each gets the --var values it declares (a variable of envs/prod is not
+    an error for envs/dev); a --var that no root declares is an error, as Terraform's would be. None
+    after reporting such an error."""
+    directories = [t for t in targets if t != "-" and os.path.isdir(t)]
+    if len(directories) < 2 or not variables:
+        return {}
+    from validator.loaders.roots import declared_variables
+
+    declared = {directory: declared_variables(directory) for directory in directories}
+    unused = [name for name in variables if not any(name in names for names in declared.values())]
+    if unused:
+        _error(f"--var {unused[0]}: no root module declares a variable {unused[0]!r}")
+        return None
+    return {d: {k: v for k, v in variables.items() if k in names} for d, names in declared.items()}
+
+
+def _holds_tf(directory: str) -> bool:
+    try:
+        return any(name.endswith(".tf") for name in os.listdir(directory))
+    except OSError:
+        return True  # let the loader report why it cannot be read
 
 
 def _config_for(target: str, known: set[str], seen: dict[str, Config]) -> tuple[Config, bool]:

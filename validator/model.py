@@ -61,9 +61,14 @@ class Ref:
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value that cannot be known statically. `why` is the expression or reason, for messages."""
+    """A value that cannot be known statically. `why` is the expression or reason, for messages
+    (two Unknowns with the same `why` are the same expression). `cause` is the root of it: the exact
+    sub-expression that is not known and why (`data.aws_ssm_parameter.x.value: read by a data source
+    when Terraform runs`); many unknown values share one cause, and "could not prove" is reported once
+    per cause. Empty when the loader could not tell more than `why`."""
 
     why: str = ""
+    cause: str = field(default="", compare=False, kw_only=True)
 
     def __str__(self) -> str:
         return f"(unknown: {self.why})" if self.why else "(unknown)"
@@ -80,6 +85,46 @@ class JsonDocument(Unknown):
     """
 
     value: Any = field(default=None, hash=False)
+
+
+def cause_of(*values: Any) -> str:
+    """The cause of the first value that is not known: the exact sub-expression and why. An Unknown
+    keeps the cause it was made with (else its `why`); a reference is not known until Terraform
+    reads or creates the object. "" when every value is known."""
+    return _first_cause(values, recorded_only=False)
+
+
+def unknown_cause(value: Any) -> str:
+    """The recorded cause of the first Unknown inside a value ("" when none has one): what a
+    "could not prove" finding about this value is really waiting for. A reference a plan inferred
+    (`exact=False`: the value is computed from it somehow) counts as an unknown caused by it; an
+    exact reference is a value rules follow, not a cause."""
+    return _first_cause([value], recorded_only=True)
+
+
+def _first_cause(values: Iterable[Any], recorded_only: bool) -> str:
+    for value in values:
+        if isinstance(value, JsonDocument):
+            cause = _first_cause([value.value], recorded_only) or value.cause
+        elif isinstance(value, Unknown):
+            cause = value.cause or ("" if recorded_only else value.why)
+        elif isinstance(value, Ref):
+            cause = "" if recorded_only and value.exact else reference_cause(value)
+        elif isinstance(value, dict):
+            cause = _first_cause(value.values(), recorded_only)
+        elif isinstance(value, list):
+            cause = _first_cause(value, recorded_only)
+        else:
+            cause = ""
+        if cause:
+            return cause
+    return ""
+
+
+def reference_cause(ref: Ref) -> str:
+    if ref.address.startswith("data.") or ".data." in ref.address:
+        return f"{ref}: read by a data source when Terraform runs"
+    return f"{ref}: known only after apply (set by the provider)"
 
 
 def is_known(value: Any) -> bool:
@@ -126,6 +171,11 @@ class Change:
     replace_paths: tuple[str, ...] = ()
 
 
+# Data sources Terraform computes from their arguments alone (nothing is read from AWS). Every other
+# data source reads an object this configuration does not manage.
+COMPUTED_LOCALLY = frozenset({"aws_iam_policy_document", "aws_arn"})
+
+
 @dataclass
 class Resource:
     """A resource or data source instance.
@@ -151,9 +201,25 @@ class Resource:
     # Expressions that could be counted on to exist, but whose instance count is not known
     # statically (count/for_each over unknown values). Rules say "could not prove" for these.
     count_unknown: bool = False
+    count_cause: str = ""  # with count_unknown: the exact unknown sub-expression and why
+    # A data source read from AWS, loaded from HCL: only its arguments are in `values`; whatever
+    # else it has (a target group's target_type, a listener's default_action) comes from AWS when
+    # Terraform reads it. So an absent attribute is Unknown, never the managed resource's default.
+    reads_remote: bool = False
+
+    @property
+    def read_from_aws(self) -> bool:
+        """A data source that reads an object this configuration does not manage (not one Terraform
+        computes locally, like aws_iam_policy_document)."""
+        return self.mode == "data" and self.type not in COMPUTED_LOCALLY
 
     def get(self, path: str, default: Any = None) -> Any:
-        return get_path(self.values, path, default)
+        value = get_path(self.values, path, default)
+        if self.reads_remote and is_absent(value):
+            why = f"{self.address}.{path}"
+            return Unknown(f"{why} (read from AWS by the data source, not in the configuration)",
+                           cause=f"{why}: read from AWS by a data source when Terraform runs")
+        return value
 
     def loc(self, path: str = "") -> Location:
         """The location of an attribute path, or of its nearest enclosing block that has one."""

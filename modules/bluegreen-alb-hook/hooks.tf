@@ -2,10 +2,6 @@
 # function when its stage starts and again every callBackDelay seconds while it answers IN_PROGRESS;
 # SUCCEEDED lets the deployment continue, FAILED rolls it back.
 
-data "aws_region" "current" {}
-
-data "aws_caller_identity" "current" {}
-
 data "archive_file" "hook" {
   type        = "zip"
   source_file = "${path.module}/hook/handler.py"
@@ -19,9 +15,15 @@ locals {
     HEALTH_CHECK_EXPECTED_STATUS = var.hook_health_check_expected_status
     CHECK_TIMEOUT_SECONDS        = tostring(var.hook_check_timeout_seconds)
     POLL_INTERVAL_SECONDS        = tostring(var.hook_poll_interval_seconds)
-    ALARM_NAMES                  = join(",", var.alarm_names)
+    ALARM_NAMES                  = join(",", local.rollback_alarm_names)
   }
   hook_in_vpc = length(var.hook_subnet_ids) > 0
+  # Alarms the functions read: the rollback alarms and those named per hook in hook_details
+  # ("alarm_names": a list or a comma-separated string, as the handler reads it).
+  hook_alarm_names = distinct(concat(local.rollback_alarm_names, flatten([
+    for stage, details in var.hook_details : try(tolist(jsondecode(details).alarm_names), split(",", jsondecode(details).alarm_names), [])
+  ])))
+  hook_function_role_arn = var.hook_function_role_arn != null ? var.hook_function_role_arn : aws_iam_role.hook_function[0].arn
 }
 
 data "aws_iam_policy_document" "lambda_assume" {
@@ -35,12 +37,16 @@ data "aws_iam_policy_document" "lambda_assume" {
   }
 }
 
-# Execution role of the hook functions: their own log groups, the state of the rollback alarms
+# Execution role of the hook functions: their own log groups, the state of the alarms they check
 # and, only when they run in the VPC, the network interfaces Lambda needs there.
 resource "aws_iam_role" "hook_function" {
-  name               = "${var.name}-hook-function"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
+  count = var.hook_function_role_arn == null ? 1 : 0
+
+  name                 = "${var.name}-hook-function-${data.aws_region.current.region}"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "hook_function" {
@@ -52,10 +58,13 @@ data "aws_iam_policy_document" "hook_function" {
     ]
   }
 
-  statement {
-    sid       = "ReadRollbackAlarms"
-    actions   = ["cloudwatch:DescribeAlarms"]
-    resources = [for alarm in var.alarm_names : "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:${alarm}"]
+  dynamic "statement" {
+    for_each = length(local.hook_alarm_names) > 0 ? [1] : []
+    content {
+      sid       = "ReadCheckedAlarms"
+      actions   = ["cloudwatch:DescribeAlarms"]
+      resources = [for alarm in local.hook_alarm_names : "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:${trimspace(alarm)}"]
+    }
   }
 
   dynamic "statement" {
@@ -77,8 +86,10 @@ data "aws_iam_policy_document" "hook_function" {
 }
 
 resource "aws_iam_role_policy" "hook_function" {
+  count = var.hook_function_role_arn == null ? 1 : 0
+
   name   = "hook-function"
-  role   = aws_iam_role.hook_function.id
+  role   = aws_iam_role.hook_function[0].id
   policy = data.aws_iam_policy_document.hook_function.json
 }
 
@@ -91,7 +102,7 @@ resource "aws_cloudwatch_log_group" "post_test_traffic_shift" {
 resource "aws_lambda_function" "post_test_traffic_shift" {
   function_name    = "${var.name}-post-test-traffic-shift"
   description      = "ECS POST_TEST_TRAFFIC_SHIFT lifecycle hook of ${var.name}"
-  role             = aws_iam_role.hook_function.arn
+  role             = local.hook_function_role_arn
   runtime          = "python3.12"
   handler          = "handler.handler"
   filename         = data.archive_file.hook.output_path

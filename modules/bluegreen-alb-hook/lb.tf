@@ -2,7 +2,10 @@
 # each deployment starts the new revision in whichever group carries no production traffic.
 
 resource "aws_lb_target_group" "blue" {
-  name                 = "${var.name}-blue"
+  # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.blue : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}b-"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -11,13 +14,26 @@ resource "aws_lb_target_group" "blue" {
   tags                 = var.tags
 
   health_check {
-    path    = var.health_check_path
-    matcher = var.health_check_matcher
+    protocol            = var.health_check_protocol
+    port                = var.health_check_port
+    path                = var.health_check_path
+    matcher             = var.health_check_matcher
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
 resource "aws_lb_target_group" "green" {
-  name                 = "${var.name}-green"
+  # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.green : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}g-"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -26,9 +42,24 @@ resource "aws_lb_target_group" "green" {
   tags                 = var.tags
 
   health_check {
-    path    = var.health_check_path
-    matcher = var.health_check_matcher
+    protocol            = var.health_check_protocol
+    port                = var.health_check_port
+    path                = var.health_check_path
+    matcher             = var.health_check_matcher
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
   }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+locals {
+  # "app/<name>/<id>" of the load balancer, from the listener ARN (its metrics' LoadBalancer dimension).
+  load_balancer_arn_suffix = join("/", slice(split("/", var.production_listener_arn), 1, 4))
 }
 
 # Production rule: forwards to both target groups, weighted 100/0 (ECS requires exactly one group

@@ -30,12 +30,12 @@ output "test_listener_rule_arn" {
 
 output "infrastructure_role_arn" {
   description = "Role ECS assumes to shift traffic on the load balancer."
-  value       = aws_iam_role.infrastructure.arn
+  value       = local.infrastructure_role_arn
 }
 
 output "hook_role_arn" {
   description = "Role ECS assumes to invoke the hook functions."
-  value       = aws_iam_role.hook_invoke.arn
+  value       = local.hook_invoke_role_arn
 }
 
 output "hook_function_arns" {
@@ -43,6 +43,11 @@ output "hook_function_arns" {
   value = {
     POST_TEST_TRAFFIC_SHIFT = aws_lambda_function.post_test_traffic_shift.arn
   }
+}
+
+output "hook_alarm_names" {
+  description = "Alarms the hook functions check and may read: the rollback alarms and those named in hook_details."
+  value       = local.hook_alarm_names
 }
 
 output "deployment_timeout" {

@@ -2,7 +2,10 @@
 # each deployment starts the new revision in whichever group carries no production traffic.
 
 resource "aws_lb_target_group" "blue" {
-  name                 = "${var.name}-blue"
+  # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.blue : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}b-"
   port                 = var.container_port
   protocol             = "TCP"
   target_type          = "ip"
@@ -11,12 +14,26 @@ resource "aws_lb_target_group" "blue" {
   tags                 = var.tags
 
   health_check {
-    protocol = "TCP"
+    protocol            = var.health_check_protocol
+    port                = var.health_check_port
+    path                = var.health_check_protocol == "TCP" ? null : var.health_check_path
+    matcher             = var.health_check_protocol == "TCP" ? null : var.health_check_matcher
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
 resource "aws_lb_target_group" "green" {
-  name                 = "${var.name}-green"
+  # A prefix, not a fixed name: a change that replaces the group (port, protocol, VPC) creates the new
+  # one before the old one is destroyed, and two groups cannot share a name. Adopted groups keep theirs.
+  name                 = var.target_group_names != null ? var.target_group_names.green : null
+  name_prefix          = var.target_group_names != null ? null : "${substr(var.name, 0, 4)}g-"
   port                 = var.container_port
   protocol             = "TCP"
   target_type          = "ip"
@@ -25,7 +42,18 @@ resource "aws_lb_target_group" "green" {
   tags                 = var.tags
 
   health_check {
-    protocol = "TCP"
+    protocol            = var.health_check_protocol
+    port                = var.health_check_port
+    path                = var.health_check_protocol == "TCP" ? null : var.health_check_path
+    matcher             = var.health_check_protocol == "TCP" ? null : var.health_check_matcher
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -33,7 +61,9 @@ resource "aws_lb_target_group" "green" {
 resource "aws_lb_listener" "production" {
   load_balancer_arn = var.load_balancer_arn
   port              = var.production_listener_port
-  protocol          = "TCP"
+  protocol          = var.listener_certificate_arn == null ? "TCP" : "TLS"
+  certificate_arn   = var.listener_certificate_arn
+  ssl_policy        = var.listener_certificate_arn == null ? null : var.listener_ssl_policy
   tags              = var.tags
 
   default_action {
@@ -63,7 +93,9 @@ resource "aws_lb_listener" "production" {
 resource "aws_lb_listener" "test" {
   load_balancer_arn = var.load_balancer_arn
   port              = var.test_listener_port
-  protocol          = "TCP"
+  protocol          = var.listener_certificate_arn == null ? "TCP" : "TLS"
+  certificate_arn   = var.listener_certificate_arn
+  ssl_policy        = var.listener_certificate_arn == null ? null : var.listener_ssl_policy
   tags              = var.tags
 
   default_action {

@@ -1,6 +1,6 @@
-# The ECS service. ECS itself runs each deployment (BLUE_GREEN): it starts the new revision in the
-# target group that carries no production traffic, shifts traffic by rewriting the weights of the
-# listeners, and rolls back on its own. README.md describes each stage.
+# The ECS service. ECS itself runs each deployment (BLUE_GREEN): it starts the new revision
+# in the target group that carries no production traffic, shifts traffic by rewriting the weights of
+# the listeners, and rolls back on its own. README.md describes each stage.
 
 locals {
   # Production traffic moves in one step.
@@ -17,10 +17,24 @@ resource "aws_ecs_service" "this" {
   cluster                           = var.cluster_arn
   task_definition                   = var.task_definition_arn
   desired_count                     = var.desired_count
-  launch_type                       = "FARGATE"
+  launch_type                       = length(var.capacity_provider_strategy) > 0 ? null : "FARGATE"
+  platform_version                  = var.platform_version
   health_check_grace_period_seconds = var.health_check_grace_period_seconds
+  enable_execute_command            = var.enable_execute_command
+  propagate_tags                    = var.propagate_tags
+  enable_ecs_managed_tags           = var.enable_ecs_managed_tags
+  force_new_deployment              = var.force_new_deployment
   wait_for_steady_state             = true
   tags                              = var.tags
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+      base              = capacity_provider_strategy.value.base
+    }
+  }
 
   deployment_controller {
     type = "ECS"
@@ -43,6 +57,15 @@ resource "aws_ecs_service" "this" {
     assign_public_ip = var.assign_public_ip
   }
 
+  dynamic "service_registries" {
+    for_each = var.service_registries == null ? [] : [var.service_registries]
+    content {
+      registry_arn   = service_registries.value.registry_arn
+      container_name = service_registries.value.container_name
+      container_port = service_registries.value.container_port
+    }
+  }
+
   # An NLB has no listener rules: ECS takes the listeners' ARNs as its "listener rules".
   load_balancer {
     target_group_arn = aws_lb_target_group.blue.arn
@@ -53,13 +76,18 @@ resource "aws_ecs_service" "this" {
       alternate_target_group_arn = aws_lb_target_group.green.arn
       production_listener_rule   = aws_lb_listener.production.arn
       test_listener_rule         = aws_lb_listener.test.arn
-      role_arn                   = aws_iam_role.infrastructure.arn
+      role_arn                   = local.infrastructure_role_arn
     }
   }
 
   timeouts {
     create = local.deployment_timeout
     update = local.deployment_timeout
+  }
+
+  lifecycle {
+    # Application Auto Scaling owns the task count once the service exists (autoscaling.tf).
+    ignore_changes = [desired_count]
   }
 
   # Keep the permissions until the service is gone, and grant them before it is created.

@@ -30,7 +30,7 @@ output "test_listener_rule_arn" {
 
 output "infrastructure_role_arn" {
   description = "Role ECS assumes to shift traffic on the load balancer."
-  value       = aws_iam_role.infrastructure.arn
+  value       = local.infrastructure_role_arn
 }
 
 output "deployment_timeout" {

@@ -5,7 +5,7 @@ variable "name" {
 
   validation {
     condition     = length(var.name) <= 26 && can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.name))
-    error_message = "The name must be 1-26 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen (target group names \"<name>-green\" are limited to 32 characters)."
+    error_message = "The name must be 1-26 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen (role names \"<name>-ecs-hook-invoke-<region>\" are limited to 64 characters)."
   }
 }
 
@@ -47,7 +47,7 @@ variable "container_port" {
 }
 
 variable "desired_count" {
-  description = "Number of tasks. During a deployment ECS runs this many tasks of each revision."
+  description = "Number of tasks when the service is created; afterwards Application Auto Scaling sets it (the module ignores changes)."
   type        = number
   default     = 2
 
@@ -89,6 +89,53 @@ variable "security_group_ids" {
 
 variable "assign_public_ip" {
   description = "Give the Fargate tasks public IP addresses."
+  type        = bool
+  default     = false
+}
+
+variable "capacity_provider_strategy" {
+  description = "Capacity providers to run the tasks on instead of the launch type (empty: launch type FARGATE). Changing it later needs force_new_deployment = true."
+  type        = list(object({ capacity_provider = string, weight = number, base = number }))
+  default     = []
+}
+
+variable "platform_version" {
+  description = "Fargate platform version (null: LATEST)."
+  type        = string
+  default     = null
+}
+
+variable "enable_execute_command" {
+  description = "Allow ECS Exec into the tasks (the task role needs the SSM permissions)."
+  type        = bool
+  default     = false
+}
+
+variable "propagate_tags" {
+  description = "Copy tags to the tasks from the SERVICE or the TASK_DEFINITION, or NONE."
+  type        = string
+  default     = "SERVICE"
+
+  validation {
+    condition     = contains(["SERVICE", "TASK_DEFINITION", "NONE"], var.propagate_tags)
+    error_message = "The propagate_tags must be SERVICE, TASK_DEFINITION or NONE."
+  }
+}
+
+variable "enable_ecs_managed_tags" {
+  description = "Let ECS tag the tasks with the cluster and service names."
+  type        = bool
+  default     = true
+}
+
+variable "service_registries" {
+  description = "Cloud Map service to register the tasks in (container_name and container_port may be null for A records); null: none."
+  type        = object({ registry_arn = string, container_name = string, container_port = number })
+  default     = null
+}
+
+variable "force_new_deployment" {
+  description = "Start a deployment on every apply even without a new task definition (e.g. to pull a moved image tag)."
   type        = bool
   default     = false
 }
@@ -182,21 +229,14 @@ variable "test_header_name" {
 }
 
 variable "test_header_value" {
-  description = "Value of that header."
+  description = "Secret value of that header: a request on the production listener that carries it reaches the revision under test. Use a long random value (e.g. openssl rand -hex 16) and keep it out of version control."
   type        = string
-  default     = "true"
-}
+  sensitive   = true
 
-variable "health_check_path" {
-  description = "Path of the target groups' HTTP health check."
-  type        = string
-  default     = "/"
-}
-
-variable "health_check_matcher" {
-  description = "HTTP codes a healthy target returns."
-  type        = string
-  default     = "200"
+  validation {
+    condition     = length(var.test_header_value) >= 16
+    error_message = "The test_header_value must be a secret of 16 characters or more."
+  }
 }
 
 variable "deregistration_delay" {
@@ -207,6 +247,180 @@ variable "deregistration_delay" {
   validation {
     condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600
     error_message = "The deregistration_delay must be from 0 to 3600."
+  }
+}
+
+variable "target_group_names" {
+  description = "Names of existing target groups the module takes over (e.g. moved in by tfbg migrate), kept so that they are not replaced; null: the module names new groups by prefix, and a change that replaces one creates the new group first."
+  type        = object({ blue = string, green = string })
+  default     = null
+}
+
+variable "health_check_protocol" {
+  description = "Protocol of the target groups' health check."
+  type        = string
+  default     = "HTTP"
+
+  validation {
+    condition     = contains(["HTTP", "HTTPS"], var.health_check_protocol)
+    error_message = "The health_check_protocol must be one of [\"HTTP\", \"HTTPS\"]."
+  }
+}
+
+variable "health_check_port" {
+  description = "Port of the health check (traffic-port: the container port)."
+  type        = string
+  default     = "traffic-port"
+}
+
+variable "health_check_path" {
+  description = "Path of the HTTP(S) health check (not used with TCP)."
+  type        = string
+  default     = "/"
+}
+
+variable "health_check_matcher" {
+  description = "HTTP codes a healthy target returns (not used with TCP)."
+  type        = string
+  default     = "200"
+}
+
+variable "health_check_interval" {
+  description = "Seconds between health checks (5-300)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.health_check_interval >= 5 && var.health_check_interval <= 300
+    error_message = "The health_check_interval must be from 5 to 300 seconds."
+  }
+}
+
+variable "health_check_timeout" {
+  description = "Seconds without an answer that fail a check (2-120; null: the load balancer's default)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.health_check_timeout == null ? true : var.health_check_timeout >= 2 && var.health_check_timeout <= 120
+    error_message = "The health_check_timeout must be from 2 to 120 seconds, or null."
+  }
+}
+
+variable "health_check_healthy_threshold" {
+  description = "Passing checks in a row that make a target healthy (2-10)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.health_check_healthy_threshold >= 2 && var.health_check_healthy_threshold <= 10
+    error_message = "The health_check_healthy_threshold must be from 2 to 10 checks."
+  }
+}
+
+variable "health_check_unhealthy_threshold" {
+  description = "Failing checks in a row that make a target unhealthy (2-10)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.health_check_unhealthy_threshold >= 2 && var.health_check_unhealthy_threshold <= 10
+    error_message = "The health_check_unhealthy_threshold must be from 2 to 10 checks."
+  }
+}
+
+variable "autoscaling_min_capacity" {
+  description = "Fewest tasks Application Auto Scaling keeps."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.autoscaling_min_capacity >= 0
+    error_message = "The autoscaling_min_capacity must be 0 or more."
+  }
+}
+
+variable "autoscaling_max_capacity" {
+  description = "Most tasks Application Auto Scaling starts. During a deployment ECS runs this many of each revision at most."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.autoscaling_max_capacity >= 1
+    error_message = "The autoscaling_max_capacity must be 1 or more."
+  }
+}
+
+variable "autoscaling_cpu_target" {
+  description = "Average CPU utilisation (percent) to keep the service at; null: no CPU policy."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.autoscaling_cpu_target == null ? true : var.autoscaling_cpu_target > 0 && var.autoscaling_cpu_target <= 100
+    error_message = "The autoscaling_cpu_target must be from 1 to 100, or null."
+  }
+}
+
+variable "autoscaling_memory_target" {
+  description = "Average memory utilisation (percent) to keep the service at; null: no memory policy."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.autoscaling_memory_target == null ? true : var.autoscaling_memory_target > 0 && var.autoscaling_memory_target <= 100
+    error_message = "The autoscaling_memory_target must be from 1 to 100, or null."
+  }
+}
+
+variable "autoscaling_requests_per_target" {
+  description = "ALB requests per task and minute to keep the service at; null: no request-count policy. The module tracks both target groups, so the policy follows production traffic across deployments."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.autoscaling_requests_per_target == null ? true : var.autoscaling_requests_per_target > 0
+    error_message = "The autoscaling_requests_per_target must be more than 0, or null."
+  }
+}
+
+variable "autoscaling_scale_in_cooldown" {
+  description = "Seconds between a scale-in and the next."
+  type        = number
+  default     = 300
+}
+
+variable "autoscaling_scale_out_cooldown" {
+  description = "Seconds between a scale-out and the next."
+  type        = number
+  default     = 60
+}
+
+variable "iam_role_path" {
+  description = "Path of the IAM roles the module creates."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/(.*/)?$", var.iam_role_path))
+    error_message = "The iam_role_path must start and end with a slash."
+  }
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "Permissions boundary for the IAM roles the module creates; null: none."
+  type        = string
+  default     = null
+}
+
+variable "infrastructure_role_arn" {
+  description = "Existing infrastructure role ECS assumes to shift traffic (trusted by ecs.amazonaws.com); null: the module creates one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.infrastructure_role_arn == null ? true : can(regex("^arn:[^:]+:iam::[0-9]{12}:role/", var.infrastructure_role_arn))
+    error_message = "The infrastructure_role_arn must be an IAM role ARN."
   }
 }
 

@@ -96,3 +96,38 @@ def test_at_least_one_rollback_safety_net():
 def test_unknown_answer_is_named():
     with pytest.raises(UserError, match="'colour': unknown answer"):
         build({"colour": "blue"})
+
+
+def test_pause_hooks_turn_waiting_off_unless_asked_and_refuse_it_when_asked():
+    assert build({"pause_hooks": ["post-test-traffic-shift"]}).wait_for_steady_state is False
+    with pytest.raises(UserError, match="pause hook holds the deployment"):
+        build({"pause_hooks": ["POST_SCALE_UP"], "wait_for_steady_state": True})
+
+
+def test_pause_hooks_take_only_the_stages_ecs_accepts_for_them():
+    with pytest.raises(UserError, match="a pause hook cannot hold TEST_TRAFFIC_SHIFT"):
+        build({"pause_hooks": ["TEST_TRAFFIC_SHIFT"]})
+    with pytest.raises(UserError, match="unknown lifecycle stage"):
+        build({"pause_hooks": ["ROLLBACK"]})
+
+
+def test_service_connect_tests_by_header_and_has_no_target_group_alarms():
+    assert build({"load_balancer": "service-connect"}).test_traffic == "header"
+    with pytest.raises(UserError, match="not possible with Service Connect"):
+        build({"load_balancer": "service-connect", "test_traffic": "listener"})
+    with pytest.raises(UserError, match="need load_balancer alb"):
+        build({"load_balancer": "service-connect", "target_group_alarms": True})
+
+
+def test_target_group_alarms_count_as_a_safety_net():
+    assert build({"target_group_alarms": True, "circuit_breaker": False}).target_group_alarms
+    with pytest.raises(UserError, match="at least one rollback safety net"):
+        build({"circuit_breaker": False})
+
+
+def test_a_baked_test_header_value_is_a_secret_of_16_characters_or_nothing():
+    assert build({}).test_header_value == ""
+    with pytest.raises(UserError, match="16-128 characters"):
+        build({"test_traffic": "header", "test_header_value": "true"})
+    # An answers file recorded before the secret (the old default "true") replays without header mode.
+    assert build({"test_traffic": "listener", "test_header_value": "true"}).test_header_value == "true"

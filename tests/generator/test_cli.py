@@ -64,8 +64,10 @@ def test_empty_existing_directory_is_used_without_force(workdir):
 def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     # controller, strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
-    # alarms, circuit breaker, launch type, count, container, port, least privilege; Enter writes the summary
-    replies = ["", "linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "y", ""]
+    # pause hooks, alarms, circuit breaker, target group alarms, wait, autoscaling, launch type, count,
+    # container, port, least privilege; Enter writes the summary
+    replies = ["", "linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "",
+               "", "", "", "y", ""]
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.stderr
     assert "must be between 3.0 and 100.0" in result.stderr  # the bad step percent was asked again
@@ -91,7 +93,7 @@ def test_no_input_never_prompts(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     result = run("svc", "--strategy", "canary", "--no-input")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == ["tfbg: wrote 9 files to svc/ (canary, ALB)"]
+    assert result.stdout.splitlines() == ["tfbg: wrote 10 files to svc/ (canary, ALB)"]
 
 
 def test_questions_answered_by_options_are_not_asked(workdir, monkeypatch):
@@ -225,3 +227,22 @@ def test_rerender_in_place_from_the_modules_own_answers(workdir):
     result = run("svc", "--answers", "svc/.tfbg-answers.json", "--out", "svc", "--force")
     assert result.exit_code == 0, result.stderr
     assert tree(workdir / "svc") == before
+
+
+def test_production_options_reach_the_module(workdir):
+    result = run("svc", "--load-balancer", "service-connect", "--pause-hooks", "post-scale-up", "--no-autoscaling",
+                 "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["tfbg: wrote 9 files to svc/ (blue-green, Service Connect)"]
+    answers = json.loads((workdir / "svc" / ANSWERS_FILE).read_text())["answers"]
+    assert (answers["pause_hooks"], answers["wait_for_steady_state"], answers["autoscaling"]) == (
+        ["POST_SCALE_UP"], False, False)
+    files = {p.relative_to(workdir / "svc").as_posix() for p in (workdir / "svc").rglob("*") if p.is_file()}
+    assert "pause.tf" in files and "lb.tf" not in files and "autoscaling.tf" not in files
+
+
+def test_waiting_for_a_deployment_with_a_pause_is_refused_in_one_line(workdir):
+    result = run("svc", "--pause-hooks", "POST_SCALE_UP", "--wait-for-steady-state", "--no-input")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tfbg: error: --wait-for-steady-state: a pause hook holds the deployment")
+    assert not (workdir / "svc").exists()

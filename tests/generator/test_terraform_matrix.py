@@ -6,6 +6,7 @@ exactly as a user would."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import re
 import sys
@@ -17,6 +18,7 @@ from generator.answers import build
 from generator.canonical import CANONICAL
 from generator.render import render, templates_root
 from generator.controllers import predefined_config
+from tests.generator.example_inputs import EXAMPLE_INPUTS, aligned, example_inputs, tfvars
 from tests.generator.variants import codedeploy_matrix, external_matrix, matrix
 from tests.harness.terraform import TerraformFailed
 
@@ -62,15 +64,36 @@ def batched_example(label: str, example: str) -> str:
     return re.sub(r'^output "(\w+)"', lambda m: f'output "{call}_{m.group(1)}"', text, flags=re.M)
 
 
+def batched_call(label: str, example: str) -> str:
+    """One part of the batch root: the variant's examples/complete, called as a module with the batch
+    root's network inputs (its provider block is removed by the caller: one provider for the batch)."""
+    call = module_label(label)
+    pairs = [("source", f'"../{label}/examples/complete"')] + [(n, f"var.{n}") for n in example_inputs(example)]
+    args = "".join(f"  {line}\n" for line in aligned(pairs))
+    return (f'module "{call}" {{\n{args}}}\n\n'
+            f'output "{call}_deployment_timeout" {{\n  value = module.{call}.deployment_timeout\n}}\n')
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("matrix")
     parts = ['provider "aws" {\n  region = "us-east-1"\n}\n']
+    parts += [f'variable "{name}" {{\n  sensitive = {"true" if name == "test_header_value" else "false"}\n}}\n'
+              for name in EXAMPLE_INPUTS]
     for label, answers in ALL.items():
         write(root / label, render(build(answers)))
-        parts.append(batched_example(label, (root / label / "examples" / "complete" / "main.tf").read_text()))
+        example = root / label / "examples" / "complete" / "main.tf"
+        text = example.read_text()
+        if label not in VARIANTS:  # CodeDeploy and EXTERNAL kinds: their examples pass placeholders
+            parts.append(batched_example(label, text))
+            continue
+        # The ECS kind's example creates everything around the module: call it as a module.
+        assert PROVIDER_BLOCK.search(text)
+        example.write_text(PROVIDER_BLOCK.sub("", text))
+        parts.append(batched_call(label, text))
     (root / "all").mkdir()
     (root / "all" / "main.tf").write_text("\n".join(parts))
+    (root / "inputs.tfvars").write_text(tfvars(EXAMPLE_INPUTS))
     return root
 
 
@@ -81,12 +104,15 @@ def test_every_variant_is_fmt_clean(terraform, rendered):
 @pytest.fixture(scope="module")
 def plan(terraform, rendered) -> dict:
     terraform.validate(rendered / "all")
-    return terraform.plan(rendered / "all")
+    return terraform.plan(rendered / "all", var_file=rendered / "inputs.tfvars")
 
 
-def planned(plan: dict, label: str) -> dict[str, dict]:
-    """address within the module -> planned values, for one variant."""
-    prefix = f"module.{module_label(label)}."
+def planned(plan: dict, label: str, within: str | None = None) -> dict[str, dict]:
+    """address within the module -> planned values, for one variant. The ECS kind's module sits in its
+    example (module.service); within="" gives the example's own resources."""
+    if within is None:
+        within = "module.service." if label in VARIANTS else ""
+    prefix = f"module.{module_label(label)}.{within}"
     return {
         change["address"][len(prefix):]: change["change"]["after"]
         for change in plan["resource_changes"]
@@ -113,24 +139,44 @@ def test_planned_values(plan, label):
         assert config["linear_configuration"][0]["step_percent"] == answers.step_percent
     if answers.strategy == "canary":
         assert config["canary_configuration"][0]["canary_percent"] == answers.canary_percent
-    assert service["launch_type"] == answers.launch_type
-    assert service["wait_for_steady_state"] is True
+    if answers.launch_type == "EC2":  # examples/complete runs it on its capacity provider
+        assert service.get("launch_type") is None and service["capacity_provider_strategy"][0]["weight"] == 1
+    else:
+        assert service["launch_type"] == answers.launch_type
+    assert service["wait_for_steady_state"] is answers.wait_for_steady_state
     assert service["deployment_controller"] == [{"type": "ECS"}]
-    stages = sorted(stage for hook in config.get("lifecycle_hook") or [] for stage in hook["lifecycle_stages"])
-    assert stages == sorted(answers.hooks)
+    hooks = config.get("lifecycle_hook") or []
+    lambdas = [h for h in hooks if h.get("target_type") != "PAUSE"]
+    pauses = [h for h in hooks if h.get("target_type") == "PAUSE"]
+    assert sorted(stage for hook in lambdas for stage in hook["lifecycle_stages"]) == sorted(answers.hooks)
+    assert sorted(stage for hook in pauses for stage in hook["lifecycle_stages"]) == sorted(answers.pause_hooks)
+    for pause in pauses:
+        assert pause["hook_target_arn"] is None and pause["role_arn"] is None
+        assert pause["timeout_configuration"] == [{"action": "ROLLBACK", "timeout_in_minutes": 1440}]
+    _check_example(plan, label, answers)
 
     groups = {k: v for k, v in resources.items() if k.startswith("aws_lb_target_group.")}
-    assert sorted(groups) == ["aws_lb_target_group.blue", "aws_lb_target_group.green"]
-    assert {g["target_type"] for g in groups.values()} == {"ip"}
-    assert groups["aws_lb_target_group.green"]["name"] == f"{answers.name}-green"
-
-    route = "aws_lb_listener_rule" if answers.load_balancer == "alb" else "aws_lb_listener"
-    routes = sorted(k for k in resources if k.startswith(route + "."))
-    assert routes == [f"{route}.production"] + ([f"{route}.test"] if answers.test_traffic != "none" else [])
-    if answers.test_traffic == "header":
-        production = resources["aws_lb_listener_rule.production"]
-        test = resources["aws_lb_listener_rule.test"]
-        assert test["priority"] == production["priority"] - 1
+    if answers.load_balancer == "service-connect":
+        assert not groups and not service.get("load_balancer")
+        (alias,) = service["service_connect_configuration"][0]["service"][0]["client_alias"]
+        (rule,) = alias["test_traffic_rules"][0]["header"]
+        assert rule["name"] == answers.test_header_name
+        assert rule["value"] == [{"exact": "0123456789abcdef0123456789abcdef"}]
+    else:
+        assert sorted(groups) == ["aws_lb_target_group.blue", "aws_lb_target_group.green"]
+        assert {g["target_type"] for g in groups.values()} == {"ip"}
+        # Name prefixes within the 6 characters the provider allows; the names themselves come at apply.
+        assert groups["aws_lb_target_group.green"]["name_prefix"] == f"{answers.name[:4]}g-"
+        route = "aws_lb_listener_rule" if answers.load_balancer == "alb" else "aws_lb_listener"
+        routes = sorted(k for k in resources if k.startswith(route + "."))
+        assert routes == [f"{route}.production"] + ([f"{route}.test"] if answers.test_traffic != "none" else [])
+        if answers.test_traffic == "header":
+            production = resources["aws_lb_listener_rule.production"]
+            test = resources["aws_lb_listener_rule.test"]
+            assert test["priority"] == production["priority"] - 1
+            (header,) = [c["http_header"][0] for c in test["condition"] if c.get("http_header")]
+            assert header["values"] == (
+                [answers.test_header_value] if answers.test_header_value else ["0123456789abcdef0123456789abcdef"])
 
     functions = sorted(k for k in resources if k.startswith("aws_lambda_function."))
     assert functions == sorted(f"aws_lambda_function.{stage.lower()}" for stage in answers.hooks)
@@ -140,13 +186,62 @@ def test_planned_values(plan, label):
         assert function["function_name"].startswith(answers.name + "-")
         assert len(function["function_name"]) <= 64
         environment = function["environment"][0]["variables"]
-        assert set(environment) == HANDLER_SETTINGS - ({"ALARM_NAMES"} if not answers.alarm_rollback else set())
+        rollback_alarms = answers.alarm_rollback or answers.target_group_alarms
+        assert set(environment) == HANDLER_SETTINGS - ({"ALARM_NAMES"} if not rollback_alarms else set())
         config = HANDLER.load_config(environment, {})  # the handler accepts what the module sets
         assert config.check_timeout_seconds == 600 and config.poll_interval_seconds == 30
-        assert config.alarm_names == (("example-target-5xx",) if answers.alarm_rollback else ())
+        expected_alarms = ([f"{answers.name}-cpu-high"] if answers.alarm_rollback else []) + (
+            [f"{answers.name}-{color}-{metric}" for color in ("blue", "green") for metric in ("5xx", "latency")]
+            if answers.target_group_alarms else [])
+        assert config.alarm_names == tuple(expected_alarms)
 
-    assert service["timeouts"] == {"create": f"{expected_timeout(answers)}m", "update": f"{expected_timeout(answers)}m",
-                                   "delete": None}
+    # Roles: created (none given), one per region, within IAM's 64 characters.
+    for role in (v for k, v in resources.items() if k.startswith("aws_iam_role.")):
+        assert role["name"].endswith("-us-east-1") and len(role["name"]) <= 64 and role["path"] == "/"
+
+    assert ("aws_appautoscaling_target.this" in resources) == answers.autoscaling
+    if answers.autoscaling:
+        target = resources["aws_appautoscaling_target.this"]
+        assert (target["min_capacity"], target["max_capacity"]) == (2, 10)
+        assert sorted(k for k in resources if k.startswith("aws_appautoscaling_policy.")) == ["aws_appautoscaling_policy.cpu[0]"]
+    alarms = sorted(k for k in resources if k.startswith("aws_cloudwatch_metric_alarm."))
+    assert len(alarms) == (4 if answers.target_group_alarms else 0)
+    if answers.alarm_rollback or answers.target_group_alarms:
+        assert sorted(service["alarms"][0]["alarm_names"]) == sorted(expected_alarm_names(answers))
+    assert ("aws_cloudwatch_event_rule.pause" in resources) == bool(answers.pause_hooks)
+    if answers.pause_hooks:  # the pattern names the service's ARN, known only after apply
+        assert resources["aws_cloudwatch_event_target.pause"]["rule"] == f"{answers.name}-deployment-paused"
+
+    timeout = f"{expected_timeout(answers)}m"
+    outputs = plan["planned_values"]["outputs"]
+    assert outputs[f"{module_label(label)}_deployment_timeout"]["value"] == timeout
+    if answers.wait_for_steady_state:
+        assert service["timeouts"] == {"create": timeout, "update": timeout, "delete": None}
+    else:
+        assert service["timeouts"] is None
+
+
+def expected_alarm_names(answers) -> list[str]:
+    names = [f"{answers.name}-cpu-high"] if answers.alarm_rollback else []
+    if answers.target_group_alarms:
+        names += [f"{answers.name}-{color}-{metric}" for color in ("blue", "green") for metric in ("5xx", "latency")]
+    return names
+
+
+def _check_example(plan, label, answers):
+    """examples/complete creates what the service needs; nothing in it is a placeholder ARN."""
+    example = planned(plan, label, within="")
+    assert {"aws_ecs_cluster.this", "aws_ecs_task_definition.app", "aws_cloudwatch_log_group.app",
+            "aws_security_group.tasks", "aws_iam_role.task_execution"} <= set(example)
+    lb = answers.load_balancer != "service-connect"
+    assert ("aws_lb.this" in example) == lb
+    if answers.load_balancer == "alb":
+        assert "aws_lb_listener.http" in example and "aws_lb_listener.https[0]" not in example  # no certificate given
+        assert ("aws_lb_listener.test" in example) == (answers.test_traffic == "listener")
+    if not lb:
+        assert "aws_service_discovery_http_namespace.this" in example
+    text = json.dumps(planned(plan, label, within=""))
+    assert "123456789012:cluster" not in text and "listener/app/example" not in text
 
 
 @pytest.mark.parametrize("label", sorted(CODEDEPLOY))
@@ -224,7 +319,8 @@ def expected_timeout(answers) -> int:
     recurring = {"PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"}
     runs = sum(steps if stage in recurring else 1 for stage in answers.hooks)
     per_run = math.ceil((0 + 600 + 30) / 60)  # warm-up, check timeout, one poll interval (defaults)
-    return 30 + bake + nlb + per_run * runs
+    pauses = sum(steps if stage in recurring else 1 for stage in answers.pause_hooks)
+    return 30 + bake + nlb + per_run * runs + 1440 * pauses
 
 
 @pytest.fixture
@@ -240,10 +336,14 @@ def test_default_module_plans_on_its_own(terraform, default_module):
     terraform.fmt_check(default_module)
     terraform.init(example)
     terraform.validate(example)
-    plan = terraform.plan(example)
+    inputs = default_module / "inputs.tfvars"
+    inputs.write_text(tfvars(example_inputs((example / "main.tf").read_text())))
+    plan = terraform.plan(example, var_file=inputs)
     addresses = {c["address"] for c in plan["resource_changes"]}
     assert "module.service.aws_ecs_service.this" in addresses
     assert "module.service.aws_lb_listener_rule.test" in addresses
+    # The whole story: the cluster, task definition and load balancer come from the example itself.
+    assert {"aws_ecs_cluster.this", "aws_ecs_task_definition.app", "aws_lb.this", "aws_lb_listener.test"} <= addresses
 
 
 def test_a_wrong_argument_name_in_a_template_is_caught(terraform, default_module):
@@ -271,7 +371,31 @@ def test_module_validation_blocks_reject_out_of_range_inputs(terraform, tmp_path
     write(module, render(build({"name": "svc", "strategy": "linear"})))
     example = module / "examples" / "complete" / "main.tf"
     example.write_text(example.read_text().replace('  source = "../.."\n', f'  source = "../.."\n  {override}\n'))
+    inputs = module / "inputs.tfvars"
+    inputs.write_text(tfvars(example_inputs(example.read_text())))
     with pytest.raises(TerraformFailed) as failure:
-        terraform.plan(module / "examples" / "complete")
+        terraform.plan(module / "examples" / "complete", var_file=inputs)
     assert "Invalid value for variable" in str(failure.value)
     assert message in str(failure.value)
+
+
+@pytest.mark.parametrize("with_source", [True, False], ids=["plan+source", "plan"])
+def test_codedeploy_and_external_plans_lint_clean(plan, rendered, tmp_path, with_source):
+    """Issue 10: `tfbg lint plan.json --source .` (the README's way) of the CodeDeploy and EXTERNAL modules gives
+    no finding, infos included. Without --source a plan has no lifecycle blocks and no expressions (a policy's
+    `"${replace(...)}/*"` is "known after apply"): "could not prove" infos only, never an error or warning."""
+    import json
+
+    from validator.config import Config
+    from validator.engine import lint
+    from validator.findings import Severity
+    from validator.loaders.plan import load_plan
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    model = load_plan(str(path), source=str(rendered / "all") if with_source else None)
+    prefixes = tuple(f"module.{module_label(label)}." for label in {**CODEDEPLOY, **EXTERNAL})
+    findings = [f for f in lint(model, Config()) if f.rule_id != "TFBG002" and (f.address or "").startswith(prefixes)]
+    if not with_source:
+        findings = [f for f in findings if f.severity is not Severity.INFO]
+    assert findings == [], [f"{f.rule_id} {f.severity.value} {f.address}: {f.message}" for f in findings]

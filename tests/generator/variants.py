@@ -7,12 +7,19 @@ from typing import Any
 
 STRATEGIES = ("blue-green", "linear", "canary")
 # (load balancer, test traffic)
-ROUTES = (("alb", "listener"), ("alb", "header"), ("alb", "none"), ("nlb", "listener"), ("nlb", "none"))
+ROUTES = (
+    ("alb", "listener"),
+    ("alb", "header"),
+    ("alb", "none"),
+    ("nlb", "listener"),
+    ("nlb", "none"),
+    ("service-connect", "header"),
+)
 HOOKS = ["POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"]
 
 
 def _label(strategy: str, lb: str, test: str, hooks: bool) -> str:
-    return f"{strategy.split('-')[0][:2]}-{lb}-{test[:3]}-{'hooks' if hooks else 'plain'}"
+    return f"{strategy.split('-')[0][:2]}-{lb[:3]}-{test[:3]}-{'hooks' if hooks else 'plain'}"
 
 
 def matrix() -> dict[str, dict[str, Any]]:
@@ -45,6 +52,20 @@ def matrix() -> dict[str, dict[str, Any]]:
                       "POST_PRODUCTION_TRAFFIC_SHIFT"],
             "alarm_rollback": True,
         },
+        # Pause hooks (with and without Lambda hooks), which also turn wait_for_steady_state off.
+        "pause-bl-alb-lis": {"hooks": ["POST_TEST_TRAFFIC_SHIFT"], "pause_hooks": ["POST_TEST_TRAFFIC_SHIFT"]},
+        "pause-ca-nlb-lis": {"strategy": "canary", "load_balancer": "nlb",
+                             "pause_hooks": ["POST_SCALE_UP", "POST_PRODUCTION_TRAFFIC_SHIFT"]},
+        "pause-li-ser-hea": {"strategy": "linear", "load_balancer": "service-connect", "pause_hooks": ["PRE_SCALE_UP"],
+                             "hooks": ["PRODUCTION_TRAFFIC_SHIFT"], "alarm_rollback": True},
+        # Target group 5xx/latency alarms as the only safety net, and with alarms of the user's own and hooks.
+        "tgalarms-li-alb-hea": {"strategy": "linear", "test_traffic": "header", "target_group_alarms": True,
+                                "circuit_breaker": False},
+        "tgalarms-bl-alb-lis-hooks": {"target_group_alarms": True, "alarm_rollback": True, "hooks": HOOKS},
+        # Apply does not wait; no autoscaling (desired_count is Terraform's).
+        "nowait-bl-alb-lis": {"wait_for_steady_state": False, "autoscaling": False},
+        "ec2-li-ser-hea": {"strategy": "linear", "load_balancer": "service-connect", "launch_type": "EC2"},
+        "secret-bl-alb-hea": {"test_traffic": "header", "test_header_value": "0123456789abcdef-baked"},
     }
     for label, answers in extras.items():
         variants[label] = {"name": label, **answers}

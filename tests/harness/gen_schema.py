@@ -13,7 +13,8 @@ What the bindings do NOT carry (see tests/harness/README.md, "Known gaps"): whet
 optional argument is also computed (cdktf keeps that only in comments of the TypeScript source,
 which is not shipped), exact ``min_items``/``max_items`` other than "required" and "at most one",
 ``sensitive``, defaults and ForceNew. ``schema_overrides.py`` adds those facts for the types the
-project uses, each with its source.
+project uses, each with its source; ``schema_delta.py`` adds what the provider changed after the
+release the newest bindings reflect (read from the provider's source).
 
 Usage: python -m tests.harness.gen_schema [--wheel-dir DIR]
 Writes tests/harness/schema/<provider>.json.gz (deterministic: same wheel, same bytes).
@@ -35,7 +36,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness import schema_overrides
+from tests.harness import schema_delta, schema_overrides
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_DIR = HERE / "schema"
@@ -366,6 +367,7 @@ def build_schema(source: Source, wheel: Path) -> dict:
     for kind in ("resource_schemas", "data_source_schemas"):
         out[kind] = dict(sorted(out[kind].items()))
     schema_overrides.apply(source.provider, out)
+    schema_delta.apply(source.provider, out)
     return out
 
 
@@ -378,7 +380,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel-dir", type=Path, default=DEFAULT_WHEEL_DIR,
                         help="where the cdktf wheels are (downloaded with pip when missing)")
+    parser.add_argument("--delta-only", action="store_true",
+                        help="apply schema_delta.py to the committed schemas instead of regenerating from the wheels "
+                             "(the same bytes when the committed files were generated without it)")
     args = parser.parse_args(argv)
+    if args.delta_only:
+        for source in SOURCES:
+            schema = json.loads(gzip.decompress(source.output.read_bytes()))
+            schema_delta.apply(source.provider, schema)
+            source.output.write_bytes(serialise(schema))
+            print(f"{source.output.relative_to(HERE.parent.parent)}: {schema.get('extended_with', [])}")
+        return 0
     SCHEMA_DIR.mkdir(exist_ok=True)
     for source in SOURCES:
         wheel = find_wheel(source, args.wheel_dir, download=True)

@@ -32,6 +32,13 @@ PROVIDER_VERSIONS = {
     "aws": standin_schema.load_full("aws")["provider_version"],
     "archive": standin_schema.load_full("archive")["provider_version"],
 }
+# A schema extended with later provider changes (schema_delta.py) is also offered under a label
+# version, so that modules requiring those changes ("> 6.25.0") install it; Terraform picks the
+# newest version a module admits.
+MIRROR_LABELS = {
+    provider: [version, *standin_schema.load_full(provider).get("extension_label", [])]
+    for provider, version in PROVIDER_VERSIONS.items()
+}
 
 # Byte-identical in every checkout and session: Terraform records the launcher's hash in the
 # lock file at init and rejects a launcher whose bytes differ later. Paths come from the
@@ -168,7 +175,7 @@ class TerraformHarness:
     def _build_mirror(self) -> None:
         for d in (self.mirror, self.home, self.cache, self.plugin_cache, self.data_dirs):
             d.mkdir(parents=True, exist_ok=True)
-        for provider, version in PROVIDER_VERSIONS.items():
+        for provider, version in ((p, v) for p, labels in MIRROR_LABELS.items() for v in labels):
             target = (self.mirror / "registry.terraform.io" / "hashicorp" / provider / version / "linux_amd64"
                       / f"terraform-provider-{provider}_v{version}")
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,12 @@
 """The committed provider schemas: provenance, shape, and equality with a fresh generation."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from tests.harness import gen_schema
+from tests.harness import gen_schema, schema_delta
 from tests.harness.standin import policy_document
 from tests.harness.standin.schema import load_full
 
@@ -74,3 +75,23 @@ def test_committed_schema_equals_a_fresh_generation(source):
                     f"python -m tests.harness.gen_schema, which downloads it)")
     fresh = gen_schema.serialise(gen_schema.build_schema(source, wheel))
     assert fresh == source.output.read_bytes(), "run: python -m tests.harness.gen_schema"
+
+
+def test_aws_schema_carries_the_pause_hooks_of_pr_48128_and_says_so():
+    aws = load_full("aws")
+    assert aws["extended_with"] == ["hashicorp/terraform-provider-aws PR #48128 (ECS pause hooks; merged 2026-09-17)"]
+    assert aws["extension_label"] == ["6.99.0"]
+    hook = aws["resource_schemas"]["aws_ecs_service"]["block_types"]["deployment_configuration"]["block"][
+        "block_types"]["lifecycle_hook"]["block"]
+    assert hook["attributes"]["target_type"] == {"optional": True, "type": "string"}
+    assert hook["attributes"]["hook_target_arn"] == {"optional": True, "type": "string"}
+    assert hook["attributes"]["role_arn"] == {"optional": True, "type": "string"}
+    timeout = hook["block_types"]["timeout_configuration"]
+    assert (timeout["nesting_mode"], timeout["max_items"]) == ("list", 1)
+    assert set(timeout["block"]["attributes"]) == {"action", "timeout_in_minutes"}
+
+
+def test_the_delta_refuses_bindings_that_already_have_it():
+    aws = load_full("aws")
+    with pytest.raises(ValueError, match="already in the bindings"):
+        schema_delta.apply("aws", json.loads(json.dumps(aws)))

@@ -179,3 +179,37 @@ def test_json_policy_parsing_accepts_single_statement_and_strings():
     parsed = statements_from_json(document, Origin("x"))
     assert len(parsed) == 1 and parsed[0].actions == ["sts:AssumeRole"]
     assert parsed[0].principals == {"Service": ["ecs.amazonaws.com"]}
+
+
+def _task_set_policy(expression: str, origin: str) -> Policy:
+    statement = {"Effect": "Allow", "Action": ["ecs:CreateTaskSet", "ecs:DeleteTaskSet"], "Resource": [Unknown(expression)]}
+    parsed = statements_from_json({"Version": "2012-10-17", "Statement": [statement]}, Origin(origin, "policy"))
+    return Policy("p", Origin(origin), statements=parsed)
+
+
+def test_task_sets_derived_from_the_service_arn_are_that_service_s_task_sets():
+    derived = '"${replace(aws_ecs_service.app.id, ":service/", ":task-set/")}/*"'
+    shape = "arn:aws:ecs:*:*:task-set/main/app/*"
+    app = Target(shape=shape, task_sets_of=Ref("aws_ecs_service.app", "arn"))
+    worker = Target(shape=shape, task_sets_of=Ref("aws_ecs_service.worker", "arn"))
+    p = _task_set_policy(derived, "data.aws_iam_policy_document.p")
+    assert answer([p], "ecs:CreateTaskSet", app) is Answer.ALLOWED
+    assert answer([p], "ecs:CreateTaskSet", worker) is Answer.NOT_ALLOWED  # another declared service's task sets
+    # written inside a module: the expression's address is relative to it
+    in_module = _task_set_policy(derived, "module.svc.data.aws_iam_policy_document.p")
+    assert answer([in_module], "ecs:DeleteTaskSet", Target(shape=shape, task_sets_of=Ref("module.svc.aws_ecs_service.app", "arn"))) is Answer.ALLOWED
+    assert answer([in_module], "ecs:DeleteTaskSet", app) is Answer.NOT_ALLOWED
+    # any other construction of the ARN stays "could not prove"
+    other = _task_set_policy('"arn:aws:ecs:${var.region}:${var.account}:task-set/main/app/*"', "data.aws_iam_policy_document.p")
+    assert answer([other], "ecs:CreateTaskSet", app) is Answer.UNKNOWN
+    # the service's own ARN is not one of its task sets (an exact reference), a plan's inferred one may be
+    service = policy({"Effect": "Allow", "Action": "ecs:CreateTaskSet", "Resource": [Ref("aws_ecs_service.app", "id")]})
+    assert answer([service], "ecs:CreateTaskSet", app) is Answer.NOT_ALLOWED
+    inferred = policy({"Effect": "Allow", "Action": "ecs:CreateTaskSet", "Resource": [Ref("aws_ecs_service.app", "id", exact=False)]})
+    assert answer([inferred], "ecs:CreateTaskSet", app) is Answer.UNKNOWN
+
+
+def test_an_ecs_service_id_is_its_arn():
+    service = Ref("aws_ecs_service.app", "arn")
+    p = policy({"Effect": "Allow", "Action": "ecs:UpdateServicePrimaryTaskSet", "Resource": [Ref("aws_ecs_service.app", "id")]})
+    assert answer([p], "ecs:UpdateServicePrimaryTaskSet", Target(ref=service, shape="arn:aws:ecs:*:*:service/main/app")) is Answer.ALLOWED

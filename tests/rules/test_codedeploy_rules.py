@@ -81,9 +81,12 @@ def test_service_without_ignores_and_autoscaling_target():
     target = resource("aws_appautoscaling_target.svc", {"scalable_dimension": "ecs:service:DesiredCount",
                                                          "resource_id": Unknown('"service/${var.cluster}/${aws_ecs_service.svc.name}"')})
     findings = run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target]))
-    assert ids(findings) == [("TFBG502", "warning")]
+    assert ids(findings) == [("TFBG502", "error")]  # ECS rejects the load balancer update: documented
     assert "load_balancer, desired_count" in findings[0].message
     assert "task_definition, load_balancer, desired_count" in findings[0].fix
+    service.ignore_changes = frozenset({"task_definition", "load_balancer"})
+    only_count = run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target]))
+    assert ids(only_count) == [("TFBG502", "warning")]  # autoscaled capacity set back: inference
     service.ignore_changes = frozenset({"task_definition", "load_balancer", "desired_count"})
     assert run(cd.CodeDeployServiceIgnoreChanges(), Model(resources=[service, target])) == []
     service.ignore_changes = None  # plan without --source
@@ -193,7 +196,9 @@ def test_service_role_is_evaluated_by_the_iam_evaluator():
 
     trusted = _trust_document("codedeploy.amazonaws.com")
     assert run(rule, base(trusted, role, attachment(cd.ECS_ROLE_POLICY))) == []
-    assert ids(run(rule, base(trusted, role, attachment(cd.EC2_ROLE_POLICY)))) == [("TFBG510", "warning")]
+    # AWSCodeDeployRole's vendored document grants no ecs:* action: the deployment fails.
+    ec2 = run(rule, base(trusted, role, attachment(cd.EC2_ROLE_POLICY)))
+    assert ids(ec2) == [("TFBG510", "error")] and "AWSCodeDeployRole" in ec2[0].message
     missing = run(rule, base(trusted, role))
     assert ids(missing) == [("TFBG510", "error")] and "ecs:CreateTaskSet" in missing[0].message
     untrusted = run(rule, base(_trust_document("ecs-tasks.amazonaws.com"), role, attachment(cd.ECS_ROLE_POLICY)))

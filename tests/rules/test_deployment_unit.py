@@ -103,7 +103,7 @@ def test_reference_shape_is_clean_for_every_rule_except_the_shadowed_test_rule()
     for rule in RULES:
         findings = run(rule.id, model)
         if rule.id == "TFBG120":
-            assert severities(findings) == [Severity.WARNING]
+            assert severities(findings) == [Severity.ERROR]
             assert findings[0].address == "aws_lb_listener_rule.test"
         else:
             assert findings == [], rule.id
@@ -175,7 +175,7 @@ def test_narrow_test_rule_evaluated_first_is_fine():
 def test_narrow_test_rule_evaluated_after_broad_production_rule_is_shadowed():
     model = bg_model(test_conditions=[path_is("/*"), header("X-Test", "1")], prod_priority=10, test_priority=20)
     [finding] = run("TFBG120", model)
-    assert finding.severity == Severity.WARNING
+    assert finding.severity == Severity.ERROR
     assert "aws_lb_listener_rule.prod" in finding.message and "priority" in finding.message
 
 
@@ -277,6 +277,9 @@ def test_nlb_listener_default_action_is_the_rule():
     [finding] = run("TFBG113", model)
     assert "aws_lb_target_group.green" in finding.message
     assert run("TFBG112", model) == []
+    # TFBG307 budgets the 10-minute NLB delay when apply waits; the info is only for an unknown wait.
+    assert run("TFBG123", model) == []
+    model.get("aws_ecs_service.this").values["wait_for_steady_state"] = Unknown("var.wait")
     assert severities(run("TFBG123", model)) == [Severity.INFO]
 
 
@@ -362,7 +365,7 @@ def test_same_unresolved_listener_variable_is_the_same_listener():
     model = bg_model(test_priority=20)
     for address in ("aws_lb_listener_rule.prod", "aws_lb_listener_rule.test"):
         model.get(address).values["listener_arn"] = Unknown("var.listener_arn has no value")
-    assert severities(run("TFBG120", model)) == [Severity.WARNING]
+    assert severities(run("TFBG120", model)) == [Severity.ERROR]
     model.get("aws_lb_listener_rule.test").values["listener_arn"] = Unknown("var.test_listener_arn has no value")
     assert severities(run("TFBG120", model)) == [Severity.INFO]
 
@@ -379,7 +382,7 @@ def test_listener_protocol_tells_the_load_balancer_type_when_the_load_balancer_i
 
 def test_equal_priorities_on_one_listener_are_reported_once_with_their_own_message():
     [finding] = run("TFBG120", bg_model(prod_priority=10, test_priority=10))
-    assert finding.severity == Severity.WARNING and "priority already in use" in finding.message
+    assert finding.severity == Severity.ERROR and "priority already in use" in finding.message
 
 
 def test_a_data_source_target_group_may_be_the_managed_one_so_no_error():
@@ -455,7 +458,7 @@ def test_query_strings_compare_case_insensitively_and_methods_must_all_be_covere
         # The test rule one number before the production rule is evaluated first.
         ([path_is("/*")], [path_is("/*"), header("X-Test", "1")], 10, 9, []),
         # One number after: shadowed.
-        ([path_is("/*")], [path_is("/*"), header("X-Test", "1")], 10, 11, [Severity.WARNING]),
+        ([path_is("/*")], [path_is("/*"), header("X-Test", "1")], 10, 11, [Severity.ERROR]),
         # The production rule needs a header the test rule does not send: no shadowing.
         ([path_is("/*"), header("X-Live", "1")], [path_is("/*")], 1, 2, []),
         # Host-only production rule vs a test rule for another host.
@@ -463,7 +466,7 @@ def test_query_strings_compare_case_insensitively_and_methods_must_all_be_covere
          [{"host_header": [{"values": ["test.example.com"]}]}], 1, 2, []),
         # Production host wildcard covers the test host: shadowed, whatever the letter case.
         ([{"host_header": [{"values": ["*.Example.com"]}]}],
-         [{"host_header": [{"values": ["test.example.COM"]}]}], 1, 2, [Severity.WARNING]),
+         [{"host_header": [{"values": ["test.example.COM"]}]}], 1, 2, [Severity.ERROR]),
         # A regex condition is not modelled: could not prove, never a warning.
         ([{"path_pattern": [{"regex_values": ["^/.*"]}]}], [path_is("/x")], 1, 2, [Severity.INFO]),
     ],

@@ -68,7 +68,7 @@ def test_unknowable_lifecycle_gives_none():
 def test_production_rule_without_ignore_is_warned_once():
     model, prod, _ = alb_model(frozenset())
     findings = run(ListenerRuleIgnoresForward(), model)
-    assert [(f.address, f.severity.value) for f in findings] == [(prod.address, "warning")]
+    assert [(f.address, f.severity.value) for f in findings] == [(prod.address, "error")]
     assert "production rule of aws_ecs_service.app" in findings[0].message
     assert "action[0].forward[0].target_group" in findings[0].fix
 
@@ -178,4 +178,4 @@ def test_listener_of_a_load_balancer_managed_elsewhere_is_told_by_its_protocol()
     prod = resource("aws_lb_listener.prod", {"load_balancer_arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/x",
                                               "protocol": "TCP", "default_action": forward("b")})
     model = Model(resources=[prod, bg_service(Ref(prod.address, "arn"))])
-    assert [f.severity.value for f in run(NlbListenerIgnoresForward(), model)] == ["warning"]
+    assert [f.severity.value for f in run(NlbListenerIgnoresForward(), model)] == ["error"]

@@ -2,7 +2,8 @@
 has fixtures and a docs page.
 
 tests/rules/fixtures/TFBG###/<case>/ is a Terraform root module. `fail_*` cases hold expected.json:
-exactly the findings of rule TFBG### ({"rule", "file", "line", "address"}); `pass_*` cases yield no
+exactly the findings of rule TFBG### ({"rule", "file", "line", "address"}, and "severity" where the case
+pins it); `pass_*` cases yield no
 finding of that rule at all, not even "could not prove". Plan-only rules (and cases named `*_plan_*`)
 run through real Terraform: `prior/` (when present) is planned first and turned into the state the
 case is planned against; the plan is read by the plan loader with the case as --source.
@@ -69,7 +70,13 @@ def test_fixture(case: Path, request: pytest.FixtureRequest, tmp_path: Path) -> 
     assert not crashes, crashes
     actual = sorted(
         (
-            {"rule": f.rule_id, "file": _relative(f.location.file, case), "line": f.location.line, "address": f.address}
+            {
+                "rule": f.rule_id,
+                "file": _relative(f.location.file, case),
+                "line": f.location.line,
+                "address": f.address,
+                "severity": f.severity.value,
+            }
             for f in findings
             if f.rule_id == rule_id
         ),
@@ -84,6 +91,11 @@ def test_fixture(case: Path, request: pytest.FixtureRequest, tmp_path: Path) -> 
     expected = json.loads(expected_file.read_text())
     assert expected, f"{expected_file}: a fail_ case expects at least one finding"
     expected = sorted(expected, key=lambda d: (d["file"], d["line"] or 0, d["address"]))
+    # "severity" is optional in expected.json: where given, the finding must have it (docs/severity.md).
+    actual = [
+        {key: value for key, value in found.items() if key != "severity" or "severity" in wanted}
+        for found, wanted in zip(actual, expected)
+    ] + actual[len(expected):]
     assert actual == expected
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from validator.findings import Severity
 from validator.model import Location, Model, Ref, Resource, Unknown
-from validator.rules.hooks import DeploymentOutlastsUpdateTimeout, duration_minutes, estimate_deployment
+from validator.deployment_time import duration_minutes, estimate_deployment
+from validator.rules.hooks import DeploymentOutlastsUpdateTimeout
 
 RULE = DeploymentOutlastsUpdateTimeout()
 

@@ -73,6 +73,7 @@ def test_json_has_every_field_and_a_summary():
         "fix": findings()[0].fix,
         "related": [],
         "url": ListenerRule.url(),
+        "root": "",
     }
     assert document["findings"][2]["pointer"] == "/resource_changes/2"
     assert document["summary"] == {"error": 1, "warning": 1, "info": 1}

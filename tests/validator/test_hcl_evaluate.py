@@ -72,6 +72,46 @@ def evaluate(expression):
         ('jsonencode({ b = [1, true], a = null })', '{"a":null,"b":[1,true]}'),
         ('ceil(61 / 60)', 2),
         ('toset(["b", "a", "b"])', ["a", "b"]),
+        # what module-shaped code leans on
+        ('setproduct(["a", "b"], [1, 2])', [["a", 1], ["a", 2], ["b", 1], ["b", 2]]),
+        ('zipmap(["a", "b"], [var.arn, 2])', {"a": Ref("aws_lb.main", "arn"), "b": 2}),
+        ("one([var.arn])", Ref("aws_lb.main", "arn")),
+        ("one([])", None),
+        ('flatten([["a", ["b"]], [], "c"])', ["a", "b", "c"]),
+        ("flatten([[var.arn], []])", [Ref("aws_lb.main", "arn")]),  # an ARN is a string, not a list
+        ('contains(["a", var.arn], "a")', True),
+        ('keys({ b = 1, a = var.arn })', ["a", "b"]),
+        ('values({ b = 1, a = 2 })', [2, 1]),
+        ('distinct(["a", "b", "a"])', ["a", "b"]),
+        ('compact(["a", "", null, "b"])', ["a", "b"]),
+        ('coalescelist([], ["x"])', ["x"]),
+        ("coalesce(null, var.arn)", Ref("aws_lb.main", "arn")),  # a created object's ARN is never null
+        ('try(var.arn, "fallback")', Ref("aws_lb.main", "arn")),  # the object exists: no error to skip
+        ("can(var.arn)", True),
+        ("can(var.tags.nope)", False),
+        ("{ a = var.arn } != null", True),  # an object with an unknown attribute is still not null
+        ("[var.unknown] == null", False),
+        ("[var.arn, 1] == [var.arn]", False),
+        ('replace("a-b-c", "-", "_")', "a_b_c"),
+        ('replace("v1.2.3", "/v(\\d+).*/", "$1")', "1"),
+        ('split(",", "a,b")', ["a", "b"]),
+        ('startswith("arn:aws:iam", "arn:")', True),
+        ('endswith("x.json", ".json")', True),
+        ('regex("^arn:(?P<partition>[^:]+):", "arn:aws:iam::1:role/x")', {"partition": "aws"}),
+        ('regexall("[0-9]+", "a1b22")', ["1", "22"]),
+        ('jsondecode("{\\"a\\": [1]}")', {"a": [1]}),
+        ("alltrue([true, var.enabled])", True),
+        ("anytrue([false, false])", False),
+        ("alltrue([false, var.unknown])", False),  # one false decides
+        ("sum([1, 2, 3])", 6),
+        ("min(3, 1)", 1),
+        ("max(3, 1)", 3),
+        ("range(3)", [0, 1, 2]),
+        ('cidrsubnet("10.0.0.0/16", 4, 2)', "10.0.32.0/20"),
+        ('basename("/a/b/c.txt")', "c.txt"),
+        ('tomap({ a = "1" })', {"a": "1"}),
+        ('tolist(["a"])', ["a"]),
+        ('length({ a = var.arn })', 1),
     ],
 )
 def test_known_values_are_computed(expression, value):
@@ -90,7 +130,7 @@ def test_known_values_are_computed(expression, value):
         "[for x in var.unknown : x]",
         'try(var.unknown, "fallback")',
         "coalesce(var.unknown, \"x\")",
-        'md5("not implemented")',
+        'fileset(".", "*.tf")',
         "var.unknown + 1",
         'timestamp()',
     ],
@@ -102,6 +142,23 @@ def test_what_cannot_be_known_is_unknown_never_a_guess(expression):
 
 def test_unknown_carries_the_expression_text():
     assert evaluate('upper(var.unknown)') == Unknown("upper(var.unknown)")
+
+
+@pytest.mark.parametrize(
+    ("expression", "cause"),
+    [
+        ('"${var.unknown}-suffix"', "var.unknown has no value"),  # the cause of the input, not the outer text
+        ("length(var.unknown) + 1", "var.unknown has no value"),
+        ('"${var.arn}/*"', "aws_lb.main.arn: known only after apply (set by the provider)"),
+        ('fileset(".", "*.tf")', 'fileset(".", "*.tf"): tfbg does not read the file system for fileset()'),
+        ("timestamp()", "timestamp(): timestamp() changes on every run"),
+        ('regex("(?=x)", "x")', 'regex("(?=x)", "x"): tfbg does not evaluate regex() for these arguments'),
+        ("[for x in var.unknown : x]", "var.unknown has no value"),
+    ],
+)
+def test_unknown_names_its_cause(expression, cause):
+    value = evaluate(expression)
+    assert isinstance(value, Unknown) and value.cause == cause
 
 
 def test_references_to_unknown_attributes_stay_refs_inside_lists():
@@ -123,8 +180,31 @@ def test_heredoc_template_in_an_expression_context():
     assert Evaluator(Variables(), root.source).eval(root.attributes["x"].expr) == "name=svc\nport=80\n"
 
 
-def test_template_directives_are_not_evaluated():
-    assert isinstance(evaluate('"%{ if var.enabled }on%{ endif }"'), Unknown)
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ('"%{ if var.enabled }on%{ else }off%{ endif }"', "on"),
+        ('"%{ if !var.enabled }on%{ endif }-${var.name}"', "-svc"),
+        ('"%{ for p in var.ports }${p},%{ endfor }"', "80,443,"),
+        ('"%{ for k, v in var.tags }${k}=${v} %{ endfor ~}"', "env=prod team=core "),
+        ('"a\\n%{ if true }\\"b\\"%{ endif }"', 'a\n"b"'),
+        ('"$${x} %%{y}"', "${x} %{y}"),
+    ],
+)
+def test_template_directives_are_evaluated(expression, value):
+    assert evaluate(expression) == value
+
+
+def test_template_directives_with_strip_markers_in_a_heredoc():
+    # `~}` strips the whitespace after the marker, `%{~` the whitespace before it
+    assert heredoc("[\n%{ for p in var.ports ~}\n  ${p},\n%{ endfor ~}\n]") == "[\n80,\n443,\n]\n"
+    assert heredoc("%{ for p in var.ports ~}\n${p}\n%{~ endfor }") == "80443\n"
+
+
+def test_a_directive_on_an_unknown_value_is_unknown_with_its_cause():
+    value = evaluate('"%{ if var.unknown }on%{ endif }"')
+    assert isinstance(value, Unknown) and value.cause == "var.unknown has no value"
+    assert isinstance(evaluate('"%{ if true }unterminated"'), Invalid)
 
 
 # -- JSON documents that are only partly known -------------------------------------------------

@@ -25,6 +25,7 @@ class Report:
     fail_on: Severity = Severity.ERROR
     version: str = "0"
     paths: list[str] = field(default_factory=list)  # what was linted
+    roots: list[str] = field(default_factory=list)  # the root modules (and plans) linted, in order
 
 
 def renderer(name: str) -> Callable[[Report], str]:

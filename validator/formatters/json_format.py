@@ -23,9 +23,11 @@ def render(report: Report) -> str:
                 "fix": f.fix,
                 "related": list(f.related),
                 "url": f.url,
+                "root": display_path(f.root),
             }
             for f in report.findings
         ],
+        "roots": [display_path(root) for root in report.roots],
         "summary": counts(report.findings),
     }
     return json.dumps(document, indent=2) + "\n"

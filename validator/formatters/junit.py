@@ -30,9 +30,10 @@ def render(report: Report) -> str:
             where = display_path(finding.location.file)
             if finding.location.line is not None:
                 where += f":{finding.location.line}"
-            case = ET.SubElement(
-                suite, "testcase", name=f"{finding.address or where} {rule_id}", classname=display_path(finding.location.file) or rule_id
-            )
+            name = f"{finding.address or where} {rule_id}"
+            if len(report.roots) > 1 and finding.root:
+                name += f" [{display_path(finding.root)}]"  # a shared module's finding, once per root linted
+            case = ET.SubElement(suite, "testcase", name=name, classname=display_path(finding.location.file) or rule_id)
             body = f"{where}: {finding.message}"
             if finding.fix:
                 body += f"\nfix: {finding.fix}"

@@ -42,8 +42,13 @@ def _result(finding: Finding, index: dict[str, int]) -> dict:
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
+    properties = {}
     if finding.location.pointer:
-        result["properties"] = {"pointer": finding.location.pointer}
+        properties["pointer"] = finding.location.pointer
+    if finding.root:
+        properties["root"] = display_path(finding.root)  # the root module whose lint found it
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -19,7 +19,8 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from validator.hcl import functions
-from validator.model import JsonDocument, Ref, Unknown, is_known
+from validator.hcl.template import If, Interpolation, TemplateError, parse_template
+from validator.model import JsonDocument, Ref, Unknown, cause_of, is_known
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,12 @@ class Evaluator:
         text = " ".join(text.split())
         return text if len(text) <= _MAX_WHY else text[: _MAX_WHY - 3] + "..."
 
-    def unknown(self, node: Tree | Token) -> Unknown:
-        return Unknown(self.text(node))
+    def unknown(self, node: Tree | Token, *inputs: Any, reason: str = "") -> Unknown:
+        """The expression at `node` is not known: because of one of `inputs` (its cause is kept), or
+        for `reason` (the expression itself is the cause)."""
+        text = self.text(node)
+        cause = cause_of(*inputs) or (f"{text}: {reason}" if reason else "")
+        return Unknown(text, cause=cause)
 
     def for_attribute(self, attribute: Any) -> "Evaluator":
         """This evaluator, or one reading the attribute's own file (attributes merged from overrides)."""
@@ -88,7 +93,7 @@ class Evaluator:
             return self._token(node)
         method = getattr(self, "_" + node.data, None)
         if method is None:
-            return self.unknown(node)
+            return self.unknown(node, reason=f"tfbg does not evaluate this kind of expression ({node.data})")
         return method(node)
 
     def _token(self, token: Token) -> Any:
@@ -101,7 +106,7 @@ class Evaluator:
     def _expr_term(self, node: Tree) -> Any:
         inner = _subtrees(node)
         if len(inner) != 1:
-            return self.unknown(node)
+            return self.unknown(node, reason="tfbg does not evaluate this expression")
         return self.eval(inner[0])
 
     def _int_lit(self, node: Tree) -> Any:
@@ -114,7 +119,7 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _template_string(self, node: Tree) -> Any:
-        return self.unknown(node)
+        return self.unknown(node, reason="tfbg does not evaluate this template")
 
     # -- strings and templates ---------------------------------------------------------------
 
@@ -133,8 +138,12 @@ class Evaluator:
                     parts.append(str(inner))
             elif inner.data == "interpolation":
                 parts.append(_Interpolated(self.eval(_subtrees(inner)[0])))
-            else:  # %{if}/%{for} directives: not evaluated
-                return self.unknown(node)
+            else:  # %{if}/%{for} directives: the string is a template
+                found = _node_span(node)
+                if found is None:
+                    return self.unknown(node, reason="tfbg cannot read this template")
+                raw = self.source[found[0] + 1 : found[1] - 1]  # without the quotes
+                return self.template(raw, node, unescape=process_escape_sequences)
         return self._join(parts, node)
 
     def _join(self, parts: list[Any], node: Tree | Token) -> Any:
@@ -146,7 +155,7 @@ class Evaluator:
             if isinstance(part, _Interpolated):
                 value = part.value
                 if isinstance(value, (Ref, Unknown)) or not is_known(value):
-                    return Unknown(self.text(node))
+                    return self.unknown(node, value)
                 text = functions.to_string(value)
                 if text is None:
                     return Invalid(self.text(node))
@@ -174,29 +183,17 @@ class Evaluator:
             body = "\n".join(l[cut:] for l in lines)
         return self.template(body, node)
 
-    def template(self, body: str, node: Tree | Token) -> Any:
-        """A template body (heredoc, templatefile) with `${...}` interpolations."""
-        parts: list[Any] = []
-        position = 0
-        while True:
-            match = _TEMPLATE_START.search(body, position)
-            if match is None:
-                parts.append(body[position:])
-                break
-            start = match.start()
-            if body.startswith("$${", start) or body.startswith("%%{", start):
-                parts.append(body[position:start] + body[start + 1 : start + 3])
-                position = start + 3
-                continue
-            if body.startswith("%{", start):
-                return Unknown(self.text(node))
-            end = _matching_brace(body, start + 2)
-            if end is None:
-                return Invalid(self.text(node))
-            parts.append(body[position:start])
-            expression = body[start + 2 : end]
-            parts.append(_Interpolated(self.expression_text(expression), " ".join(expression.split())))
-            position = end + 1
+    def template(self, body: str, node: Tree | Token, unescape: Any = None) -> Any:
+        """A template body (heredoc, templatefile, a quoted string with directives): `${...}`
+        interpolations, `%{if}`/`%{for}` directives and `~` strip markers."""
+        try:
+            nodes = parse_template(body, unescape)
+        except TemplateError as error:
+            text = self.text(node)
+            return Invalid(text, cause=f"{text}: {error} (Terraform rejects it)")
+        parts = self._render(nodes, node)
+        if isinstance(parts, Unknown):
+            return parts
         if parts == [""]:
             return ""
         parts = [p for p in parts if p != ""]
@@ -207,6 +204,45 @@ class Evaluator:
             if document is not None:
                 return document
         return value
+
+    def _render(self, nodes: list[Any], node: Tree | Token) -> list[Any] | Unknown:
+        """Template nodes -> literal strings and _Interpolated values; Unknown when a directive's
+        condition or collection is not known."""
+        parts: list[Any] = []
+        for item in nodes:
+            if isinstance(item, str):
+                parts.append(item)
+            elif isinstance(item, Interpolation):
+                value = self.expression_text(item.expression)
+                parts.append(_Interpolated(value, " ".join(item.expression.split())))
+            elif isinstance(item, If):
+                test = self.expression_text(item.condition)
+                if not isinstance(test, bool):
+                    if isinstance(test, Invalid) or is_known(test):
+                        return test if isinstance(test, Invalid) else Invalid(self.text(node))
+                    return self.unknown(node, test)
+                inner = self._render(item.then if test else item.otherwise, node)
+                if isinstance(inner, Unknown):
+                    return inner
+                parts.extend(inner)
+            else:  # For
+                collection = self.expression_text(item.collection)
+                if isinstance(collection, dict):
+                    pairs = sorted(collection.items())  # maps and objects iterate in key order
+                elif isinstance(collection, list):
+                    pairs = list(enumerate(collection))
+                elif isinstance(collection, Invalid):
+                    return collection
+                else:
+                    return self.unknown(node, collection, reason="the %{for} collection is not a list or map")
+                for key, value in pairs:
+                    names = item.names
+                    bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+                    inner = self.with_names(bound)._render(item.body, node)
+                    if isinstance(inner, Unknown):
+                        return inner
+                    parts.extend(inner)
+        return parts
 
     def _json_template(self, parts: list[Any], node: Tree | Token) -> JsonDocument | None:
         """A template that is valid JSON once each unknown interpolation is replaced by a placeholder:
@@ -262,7 +298,7 @@ class Evaluator:
             key_node, value_node = _subtrees(elem)
             key = self._object_key(key_node)
             if not isinstance(key, str):
-                return self.unknown(node) if not isinstance(key, Invalid) else key
+                return self.unknown(node, key) if not isinstance(key, Invalid) else key
             result[key] = self.eval(value_node)
         return result
 
@@ -294,7 +330,7 @@ class Evaluator:
             a, b = self.eval(when_true), self.eval(when_false)
             if is_known(a) and a == b:
                 return a
-            return self.unknown(node)
+            return self.unknown(node, test)
         return Invalid(self.text(node))
 
     def _binary_op(self, node: Tree) -> Any:
@@ -304,20 +340,29 @@ class Evaluator:
         left = self.eval(left_node)
         # Short-circuit only on known booleans, as Terraform does not short-circuit at all.
         right = self.eval(right_node)
+        for side in (left, right):
+            if isinstance(side, Invalid):
+                return side  # Terraform stops at the error (and try() moves on)
         if not is_known(left) or not is_known(right):
             if operator == "&&" and (left is False or right is False):
                 return False
             if operator == "||" and (left is True or right is True):
                 return True
-            return self.unknown(node)
+            if operator in ("==", "!=") and not isinstance(left, Invalid) and not isinstance(right, Invalid):
+                same = functions.equal_partial(left, right)
+                if same is not None:
+                    return same if operator == "==" else not same
+            return self.unknown(node, left, right)
         result = functions.binary(operator, left, right)
         return Invalid(self.text(node)) if result is functions.INVALID else result
 
     def _unary_op(self, node: Tree) -> Any:
         operator = str(node.children[0])
         value = self.eval(node.children[1])
+        if isinstance(value, Invalid):
+            return value
         if not is_known(value):
-            return self.unknown(node)
+            return self.unknown(node, value)
         if operator == "!" and isinstance(value, bool):
             return not value
         if operator == "-":
@@ -331,7 +376,7 @@ class Evaluator:
     def _function_call(self, node: Tree) -> Any:
         names = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
         if len(names) != 1:  # provider::ns::fn
-            return self.unknown(node)
+            return self.unknown(node, reason="tfbg does not evaluate provider-defined functions")
         name = str(names[0].children[0])
         arguments_nodes = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
         arg_nodes = _subtrees(arguments_nodes[0]) if arguments_nodes else []
@@ -340,19 +385,22 @@ class Evaluator:
         )
         function = functions.FUNCTIONS.get(name)
         if function is None:
-            return self.unknown(node)
+            return self.unknown(node, reason=functions.UNEVALUATED.get(name, f"tfbg does not evaluate {name}()"))
         if name in functions.LAZY:
             return function(self, arg_nodes, node)
         args = [self.eval(a) for a in arg_nodes]
+        for arg in args:
+            if isinstance(arg, Invalid):
+                return arg  # Terraform stops at the error (and try() moves on)
         if expand:
             last = args.pop() if args else None
             if not isinstance(last, list):
-                return self.unknown(node)
+                return self.unknown(node, last, reason="the expanded argument is not a list")
             args.extend(last)
         try:
             result = function(*args)
         except functions.CannotKnow:
-            return self.unknown(node)
+            return self.unknown(node, *args, reason=f"tfbg does not evaluate {name}() for these arguments")
         except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, OverflowError):
             return Invalid(self.text(node))
         return result
@@ -366,19 +414,21 @@ class Evaluator:
         return names, collection
 
     def _iterate(self, node: Tree):
+        """(rows, bodies): one evaluator per element kept by the `if` filter; rows is an Unknown
+        when the elements (or the filter) are not known."""
         parts = _subtrees(node)
         intro = parts[0]
         condition = parts[-1] if parts[-1].data == "for_cond" else None
         bodies = [p for p in parts[1:] if p is not condition]
         names, collection = self._for_intro(intro)
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items())  # Terraform iterates maps and objects in key order
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
+        elif isinstance(collection, Invalid):
+            return collection, bodies
         else:
-            return None, bodies
-        if not is_known([k for k, _ in pairs]):
-            return None, bodies
+            return self.unknown(node, collection, reason="the collection is not a list, set or map"), bodies
         rows = []
         for key, value in pairs:
             bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
@@ -386,7 +436,9 @@ class Evaluator:
             if condition is not None:
                 keep = inner.eval(_subtrees(condition)[0])
                 if not isinstance(keep, bool):
-                    return None, bodies
+                    if isinstance(keep, Invalid):
+                        return keep, bodies
+                    return self.unknown(node, keep, reason="the `if` condition is not a bool"), bodies
                 if not keep:
                     continue
             rows.append(inner)
@@ -394,22 +446,22 @@ class Evaluator:
 
     def _for_tuple_expr(self, node: Tree) -> Any:
         rows, bodies = self._iterate(node)
-        if rows is None:
-            return self.unknown(node)
+        if isinstance(rows, Unknown):
+            return rows
         return [row.eval(bodies[0]) for row in rows]
 
     def _for_object_expr(self, node: Tree) -> Any:
         rows, bodies = self._iterate(node)
-        if rows is None:
-            return self.unknown(node)
+        if isinstance(rows, Unknown):
+            return rows
         grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
         result: dict[str, Any] = {}
         for row in rows:
             key = row.eval(bodies[0])
-            if isinstance(key, (int, float)) and not isinstance(key, bool):
+            if isinstance(key, (int, float, bool)):
                 key = functions.to_string(key)
             if not isinstance(key, str):
-                return self.unknown(node)
+                return key if isinstance(key, Invalid) else self.unknown(node, key, reason="a key is not a string")
             value = row.eval(bodies[1])
             if grouping:
                 result.setdefault(key, []).append(value)
@@ -450,11 +502,20 @@ class Evaluator:
             if steps and isinstance(steps[0], Invalid):
                 return steps[0]
             current = base
+        # An attribute-only splat (`.*`) covers only the attribute steps written right after it: in
+        # `aws_lb_target_group.this.*.name[0]` the index picks from the list of names (HCL spec,
+        # "Splat Operators"), unlike the full splat `[*]`, which carries every following step.
+        after: list[Step] = []
+        if ("endsplat", None) in steps:
+            cut = steps.index(("endsplat", None))
+            steps, after = steps[:cut], steps[cut + 1 :]
         if isinstance(current, Tree) and current.data == "expr_term":
             inner = current.children
             if len(inner) == 1 and isinstance(inner[0], Tree) and inner[0].data == "identifier":
-                return self._reference(str(inner[0].children[0]), steps, node)
-        return apply_steps(self.eval(current), steps, self.text(node))
+                value = self._reference(str(inner[0].children[0]), steps, node)
+                return apply_steps(value, after, self.text(node)) if after else value
+        value = apply_steps(self.eval(current), steps, self.text(node))
+        return apply_steps(value, after, self.text(node)) if after else value
 
     def _steps(self, operation: Tree) -> list[Any]:
         kind = operation.data
@@ -467,8 +528,15 @@ class Evaluator:
             return [("index", key)]
         if kind in ("attr_splat", "full_splat"):
             steps: list[Any] = [("splat", None)]
+            ended = kind != "attr_splat"
             for child in _subtrees(operation):
+                if not ended and child.data != "get_attr":
+                    # python-hcl2 keeps `[0]` of `.*.name[0]` inside the splat; HCL applies it to the list.
+                    steps.append(("endsplat", None))
+                    ended = True
                 steps.extend(self._steps(child))
+            if not ended:
+                steps.append(("endsplat", None))  # what follows applies to the resulting list
             return steps
         return [Invalid(kind)]
 
@@ -478,8 +546,16 @@ class Evaluator:
             return apply_steps(self.names[root], steps, text)
         for _, key in steps:
             if isinstance(key, (Ref, Unknown)):
-                return Unknown(text)
+                return key if isinstance(key, Invalid) else Unknown(text, cause=cause_of(key))
         return self.scope.reference(root, steps, text)
+
+
+def _node_span(node: Tree) -> tuple[int, int] | None:
+    """Where a node stands in its source text (start, end), or None when the parser did not say."""
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return None
+    return meta.start_pos, meta.end_pos
 
 
 @dataclass(frozen=True)
@@ -517,35 +593,8 @@ def _fill_holes(value: Any, holes: list[_Interpolated]) -> Any:
         if isinstance(hole, (Ref, Unknown)) and not isinstance(hole, Invalid):
             return hole
     written = _HOLE.sub(lambda m: "${" + holes[int(m.group(1))].text + "}", value)
-    return Unknown(json.dumps(written, ensure_ascii=False))
-
-
-_TEMPLATE_START = re.compile(r"\$\$?\{|%%?\{")
-
-
-def _matching_brace(text: str, start: int) -> int | None:
-    """Index of the `}` closing an interpolation whose body starts at `start` (strings respected)."""
-    depth = 0
-    index = start
-    in_string = False
-    while index < len(text):
-        char = text[index]
-        if in_string:
-            if char == "\\":
-                index += 2
-                continue
-            if char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return index
-            depth -= 1
-        index += 1
-    return None
+    inside = [holes[int(m.group(1))].value for m in _HOLE.finditer(value)]
+    return Unknown(json.dumps(written, ensure_ascii=False), cause=cause_of(*inside))
 
 
 def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
@@ -553,20 +602,26 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
     for position, (kind, key) in enumerate(steps):
         if isinstance(value, Ref):
             if kind == "splat" or not isinstance(key, (str, int)) or isinstance(key, bool):
-                return Unknown(text)
+                return Unknown(text, cause=cause_of(key, value))
             attribute = f"{value.attribute}.{key}" if value.attribute else str(key)
             value = Ref(value.address, attribute)
             continue
         if isinstance(value, Unknown):
-            return value if isinstance(value, Invalid) else Unknown(text)
+            return value if isinstance(value, Invalid) else Unknown(text, cause=cause_of(value))
+        if kind == "endsplat":
+            continue
         if kind == "splat":
-            rest = steps[position + 1 :]
+            rest, after = steps[position + 1 :], []
+            if ("endsplat", None) in rest:
+                cut = rest.index(("endsplat", None))
+                rest, after = rest[:cut], rest[cut + 1 :]
             if value is None:
-                return []
+                return apply_steps([], after, text) if after else []
             items = value if isinstance(value, list) else [value]
-            return [apply_steps(item, rest, text) for item in items]
+            result = [apply_steps(item, rest, text) for item in items]
+            return apply_steps(result, after, text) if after else result
         if isinstance(key, (Ref, Unknown)):
-            return Unknown(text)
+            return key if isinstance(key, Invalid) else Unknown(text, cause=cause_of(key))
         if isinstance(value, dict):
             name = functions.to_string(key) if not isinstance(key, str) else key
             if name not in value:
@@ -580,3 +635,4 @@ def apply_steps(value: Any, steps: list[Step], text: str) -> Any:
         else:
             return Invalid(text)
     return value
+

@@ -7,9 +7,13 @@ Functions not listed here always yield Unknown: we never guess.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import ipaddress
 import json
 import math
 import re
+import urllib.parse
 from typing import Any, Callable
 
 from validator.model import JsonDocument, Ref, Unknown, is_known
@@ -93,6 +97,56 @@ def binary(operator: str, left: Any, right: Any) -> Any:
     if operator == "%":
         return INVALID if b == 0 else math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b))
     return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}.get(operator, INVALID)
+
+
+# Attributes that every object of the provider has once it exists (never null): a reference to one of
+# them is "not null" already before apply (`coalesce(var.role_arn, aws_iam_role.x.arn)`).
+NEVER_NULL_ATTRIBUTES = frozenset(
+    {"arn", "id", "name", "json", "minified_json", "dns_name", "zone_id", "invoke_arn", "qualified_arn", "unique_id"}
+)
+
+
+def is_set_reference(value: Any) -> bool:
+    """A reference to an attribute that is never null (see NEVER_NULL_ATTRIBUTES)."""
+    return isinstance(value, Ref) and value.attribute.rsplit(".", 1)[-1] in NEVER_NULL_ATTRIBUTES
+
+
+def equal_partial(left: Any, right: Any) -> bool | None:
+    """`left == right` for values that may hold references or unknowns: None when it depends on them.
+    An object with an unknown attribute is still not null, and a list of two is not a list of three."""
+    if is_known(left) and is_known(right):
+        return _equal(left, right)
+    if left is None or right is None:
+        other = right if left is None else left
+        if isinstance(other, Unknown) or (isinstance(other, Ref) and not is_set_reference(other)):
+            return None
+        return False
+    if isinstance(left, (Ref, Unknown)) or isinstance(right, (Ref, Unknown)):
+        return True if isinstance(left, Ref) and left == right else None
+    if _kind(left) != _kind(right):
+        return False
+    if isinstance(left, dict):
+        if set(left) != set(right):
+            return False
+        pairs = [(left[k], right[k]) for k in left]
+    elif isinstance(left, list):
+        if len(left) != len(right):
+            return False
+        pairs = list(zip(left, right))
+    else:
+        return None
+    verdicts = [equal_partial(a, b) for a, b in pairs]
+    if False in verdicts:
+        return False
+    return True if all(v is True for v in verdicts) else None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return type(value).__name__
 
 
 def _equal(left: Any, right: Any) -> bool:
@@ -241,6 +295,8 @@ def _element(items: Any, index: Any) -> Any:
 
 def _coalesce(*values: Any) -> Any:
     for value in values:
+        if is_set_reference(value):
+            return value  # the ARN of an object the configuration creates: never null or ""
         if isinstance(value, (Ref, Unknown)):
             raise CannotKnow()
         if value is not None and value != "":
@@ -274,8 +330,16 @@ def _values(value: Any) -> Any:
 
 
 def _contains(items: Any, value: Any) -> Any:
-    _require_known(items, value)
-    return any(_equal(item, value) for item in items)
+    if isinstance(items, (Ref, Unknown)):
+        raise CannotKnow()
+    if not isinstance(items, list):
+        raise TypeError("contains takes a list or set")
+    verdicts = [equal_partial(item, value) for item in items]
+    if True in verdicts:
+        return True
+    if all(v is False for v in verdicts):
+        return False
+    raise CannotKnow()
 
 
 def _flatten(items: Any) -> Any:
@@ -283,6 +347,9 @@ def _flatten(items: Any) -> Any:
         raise CannotKnow()
     result: list[Any] = []
     for item in items:
+        if is_set_reference(item):
+            result.append(item)  # an ARN or id: a string, not a list to flatten
+            continue
         if isinstance(item, (Ref, Unknown)):
             raise CannotKnow()
         result.extend(_flatten(item) if isinstance(item, list) else [item])
@@ -367,7 +434,8 @@ def _integer(value: Any) -> int:
 
 
 def _one(items: Any) -> Any:
-    _require_known(items)
+    if isinstance(items, (Ref, Unknown)):
+        raise CannotKnow()
     if not isinstance(items, list) or len(items) > 1:
         raise TypeError("one takes a list of at most one element")
     return items[0] if items else None
@@ -425,6 +493,197 @@ def _parseint(text: Any, base: Any) -> Any:
     return int(text, _integer(base))
 
 
+# -- collections, sets, paths, networks, hashes ------------------------------------------------
+
+
+def _setproduct(*sets: Any) -> Any:
+    if any(isinstance(item, (Ref, Unknown)) for item in sets):
+        raise CannotKnow()
+    if not sets or not all(isinstance(item, list) for item in sets):
+        raise TypeError("setproduct takes lists or sets")
+    result: list[list[Any]] = [[]]
+    for items in sets:
+        result = [row + [item] for row in result for item in items]
+        if len(result) > 10000:
+            raise ValueError("setproduct too large")
+    return result
+
+
+def _set_operation(operation: str) -> Callable[..., Any]:
+    def compute(*sets: Any) -> Any:
+        _require_known(*sets)
+        if not sets or not all(isinstance(item, list) for item in sets):
+            raise TypeError(f"set{operation} takes sets")
+        result = list(sets[0])
+        for other in sets[1:]:
+            if operation == "union":
+                result += [item for item in other if item not in result]
+            elif operation == "intersection":
+                result = [item for item in result if item in other]
+            else:
+                result = [item for item in result if item not in other]
+        return _toset(result)
+
+    return compute
+
+
+def _all_or_any(decisive: bool) -> Callable[[Any], Any]:
+    """alltrue (decisive=False: one false element decides, whatever the others) and anytrue
+    (decisive=True: one true element decides)."""
+
+    def compute(items: Any) -> Any:
+        if isinstance(items, (Ref, Unknown)):
+            raise CannotKnow()
+        if any(item is decisive or item == ("true" if decisive else "false") for item in items):
+            return decisive
+        _require_known(items)
+        if not all(isinstance(item, bool) or item in ("true", "false") for item in items):
+            raise TypeError("alltrue/anytrue take bools")
+        return not decisive
+
+    return compute
+
+
+def _sort(items: Any) -> Any:
+    _require_known(items)
+    texts = [to_string(item) for item in items]
+    if any(text is None for text in texts):
+        raise TypeError("sort takes strings")
+    return sorted(texts)  # type: ignore[type-var]
+
+
+def _formatlist(spec: Any, *args: Any) -> Any:
+    _require_known(spec, *args)
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise ValueError("formatlist lists differ in length")
+    count = lengths.pop() if lengths else 1
+    return [_format(spec, *(a[i] if isinstance(a, list) else a for a in args)) for i in range(count)]
+
+
+def _chunklist(items: Any, size: Any) -> Any:
+    if isinstance(items, (Ref, Unknown)):
+        raise CannotKnow()
+    _require_known(size)
+    step = _integer(size)
+    if step < 0:
+        raise ValueError("chunklist size")
+    if step == 0:
+        return [list(items)]
+    return [items[i : i + step] for i in range(0, len(items), step)]
+
+
+def _matchkeys(values: Any, keys: Any, searchset: Any) -> Any:
+    _require_known(keys, searchset)
+    if isinstance(values, (Ref, Unknown)):
+        raise CannotKnow()
+    if len(values) != len(keys):
+        raise ValueError("matchkeys lengths differ")
+    return [value for value, key in zip(values, keys) if key in searchset]
+
+
+def _transpose(mapping: Any) -> Any:
+    _require_known(mapping)
+    result: dict[str, list[str]] = {}
+    for key in sorted(mapping):
+        for item in mapping[key]:
+            result.setdefault(item, []).append(key)
+    return {key: sorted(items) for key, items in sorted(result.items())}
+
+
+def _basename(path: str) -> str:
+    stripped = path.rstrip("/") or path
+    return stripped.rsplit("/", 1)[-1] if stripped != "/" else "/"
+
+
+def _dirname(path: str) -> str:
+    stripped = path.rstrip("/") if path not in ("/", "") else path
+    if "/" not in stripped:
+        return "."
+    head = stripped.rsplit("/", 1)[0]
+    return head or "/"
+
+
+def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
+    network = ipaddress.ip_network(prefix, strict=False)
+    new_prefix = network.prefixlen + _integer(newbits)
+    if new_prefix > network.max_prefixlen or _integer(netnum) >= 2 ** _integer(newbits) or _integer(netnum) < 0:
+        raise ValueError("cidrsubnet out of range")
+    size = 2 ** (network.max_prefixlen - new_prefix)
+    address = network.network_address + _integer(netnum) * size
+    return f"{address}/{new_prefix}"
+
+
+def _cidrhost(prefix: str, hostnum: Any) -> str:
+    network = ipaddress.ip_network(prefix, strict=False)
+    number = _integer(hostnum)
+    if number < 0:
+        number += network.num_addresses
+    if not 0 <= number < network.num_addresses:
+        raise ValueError("cidrhost out of range")
+    return str(network.network_address + number)
+
+
+def _cidrnetmask(prefix: str) -> str:
+    network = ipaddress.ip_network(prefix, strict=False)
+    if network.version != 4:
+        raise ValueError("cidrnetmask takes an IPv4 prefix")
+    return str(network.netmask)
+
+
+# RE2 (Terraform) and Python's re agree on the common syntax; constructs only one of them has, or
+# that mean something else, are not evaluated (the call stays unknown rather than guessed).
+_REGEX_DIFFERENT = re.compile(r"\(\?[=!<]|\(\?P=|\\[1-9]|\\[AZzbBGQE]|\[\[:|\\p|\\x\{|\(\?[a-zA-Z]*[sUm]")
+
+
+def _compile_regex(pattern: str) -> re.Pattern[str]:
+    if _REGEX_DIFFERENT.search(pattern):
+        raise CannotKnow()
+    return re.compile(pattern)
+
+
+def _regex_result(match: re.Match[str]) -> Any:
+    compiled = match.re
+    if compiled.groupindex:
+        return {name: match.group(name) for name in compiled.groupindex}
+    if compiled.groups:
+        return list(match.groups())
+    return match.group(0)
+
+
+def _regex(pattern: str, text: str) -> Any:
+    match = _compile_regex(pattern).search(text)
+    if match is None:
+        raise ValueError("pattern does not match")
+    return _regex_result(match)
+
+
+def _regexall(pattern: str, text: str) -> Any:
+    return [_regex_result(match) for match in _compile_regex(pattern).finditer(text)]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _hash(name: str) -> Callable[[str], str]:
+    return lambda text: hashlib.new(name, text.encode("utf-8")).hexdigest()
+
+
+# Functions tfbg leaves unknown on purpose, with the reason shown in "could not prove".
+UNEVALUATED = {
+    "timestamp": "timestamp() changes on every run",
+    "uuid": "uuid() changes on every run",
+    "bcrypt": "bcrypt() changes on every run",
+    "plantimestamp": "plantimestamp() changes on every run",
+    "fileexists": "tfbg does not read the file system for fileexists()",
+    "fileset": "tfbg does not read the file system for fileset()",
+    "filebase64": "tfbg does not read binary files",
+    "filemd5": "tfbg does not read binary files",
+    "filesha256": "tfbg does not read binary files",
+}
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "concat": _concat,
     "merge": _merge,
@@ -478,7 +737,58 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "chomp": _string_function(lambda s: s.rstrip("\r\n")),
     "title": _string_function(lambda s: re.sub(r"\b[a-z]", lambda m: m.group(0).upper(), s)),
     "strrev": _string_function(lambda s: s[::-1]),
+    "setproduct": _setproduct,
+    "setunion": _set_operation("union"),
+    "setintersection": _set_operation("intersection"),
+    "setsubtract": _set_operation("subtract"),
+    "alltrue": _all_or_any(False),
+    "anytrue": _all_or_any(True),
+    "sort": _sort,
+    "formatlist": _formatlist,
+    "chunklist": _chunklist,
+    "matchkeys": _matchkeys,
+    "transpose": _transpose,
+    "strcontains": _string_function(lambda s, part: part in s),
+    "basename": _string_function(_basename),
+    "dirname": _string_function(_dirname),
+    "cidrsubnet": _string_function(_cidrsubnet),
+    "cidrhost": _string_function(_cidrhost),
+    "cidrnetmask": _string_function(_cidrnetmask),
+    "regex": _string_function(_regex),
+    "regexall": _string_function(_regexall),
+    "sensitive": _identity,
+    "nonsensitive": _identity,
+    "base64encode": _string_function(lambda s: base64.b64encode(s.encode("utf-8")).decode("ascii")),
+    "base64decode": _string_function(lambda s: base64.b64decode(s, validate=True).decode("utf-8")),
+    "md5": _string_function(_hash("md5")),
+    "sha1": _string_function(_hash("sha1")),
+    "sha256": _string_function(_hash("sha256")),
+    "sha512": _string_function(_hash("sha512")),
+    "urlencode": _string_function(lambda s: urllib.parse.quote(s, safe="-._~")),
 }
+
+
+def _succeeds(value: Any) -> bool | None:
+    """Would Terraform evaluate this without error? None when it depends on an unknown value.
+    A reference succeeds (the object exists; only its attribute waits for apply), as does a
+    structure whose only unknown parts are references; an Invalid part anywhere fails the whole."""
+    if _contains_invalid(value):
+        return False
+    if _only_references_unknown(value):
+        return True
+    return None
+
+
+def _only_references_unknown(value: Any) -> bool:
+    if isinstance(value, Ref):
+        return True
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, dict):
+        return all(_only_references_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_only_references_unknown(v) for v in value)
+    return True
 
 
 def _try(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
@@ -486,11 +796,12 @@ def _try(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
 
     for arg in arg_nodes:
         value = evaluator.eval(arg)
-        if isinstance(value, Invalid):
+        verdict = _succeeds(value)
+        if verdict is False:
             continue
-        if not is_known(value):
-            # An unknown value might or might not fail at apply time: cannot say which branch wins.
-            return evaluator.unknown(node)
+        if verdict is None:
+            # An unknown value might or might not fail when Terraform runs: cannot say which argument wins.
+            return evaluator.unknown(node, value)
         return value
     return Invalid(evaluator.text(node))
 
@@ -501,9 +812,8 @@ def _can(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     if len(arg_nodes) != 1:
         return Invalid(evaluator.text(node))
     value = evaluator.eval(arg_nodes[0])
-    if isinstance(value, Invalid):
-        return False
-    return True if is_known(value) else evaluator.unknown(node)
+    verdict = _succeeds(value)
+    return verdict if verdict is not None else evaluator.unknown(node, value)
 
 
 def _jsonencode_lazy(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
@@ -517,8 +827,8 @@ def _jsonencode_lazy(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     if is_known(value):
         return _jsonencode(value)
     if isinstance(value, (dict, list)) and not _contains_invalid(value):
-        return JsonDocument(evaluator.text(node), value)
-    return evaluator.unknown(node)
+        return JsonDocument(evaluator.text(node), value, cause=evaluator.unknown(node, value).cause)
+    return evaluator.unknown(node, value)
 
 
 def _contains_invalid(value: Any) -> bool:
@@ -537,32 +847,32 @@ def _contains_invalid(value: Any) -> bool:
 
 def _file(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     if len(arg_nodes) != 1:
-        return evaluator.unknown(node)
+        return evaluator.unknown(node, reason="file() takes one argument")
     path = evaluator.eval(arg_nodes[0])
     reader = getattr(evaluator.scope, "read_file", None)
     if not isinstance(path, str) or reader is None:
-        return evaluator.unknown(node)
+        return evaluator.unknown(node, path, reason="the path is not known")
     text = reader(path)
-    return evaluator.unknown(node) if text is None else text
+    return evaluator.unknown(node, reason=f"cannot read {path}") if text is None else text
 
 
 def _templatefile(evaluator: Any, arg_nodes: list[Any], node: Any) -> Any:
     if len(arg_nodes) != 2:
-        return evaluator.unknown(node)
+        return evaluator.unknown(node, reason="templatefile() takes two arguments")
     path, variables = evaluator.eval(arg_nodes[0]), evaluator.eval(arg_nodes[1])
     reader = getattr(evaluator.scope, "read_file", None)
     if not isinstance(path, str) or not isinstance(variables, dict) or reader is None:
-        return evaluator.unknown(node)
+        return evaluator.unknown(node, path, variables, reason="the path or the variables are not known")
     text = reader(path)
     if text is None:
-        return evaluator.unknown(node)
+        return evaluator.unknown(node, reason=f"cannot read {path}")
     # Template variables are the only names a template sees, besides functions.
     return evaluator.__class__(_NoScope(), evaluator.source, variables).template(text, node)
 
 
 class _NoScope:
     def reference(self, root: str, steps: list[Any], text: str) -> Any:
-        return Unknown(text)
+        return Unknown(text, cause=f"{text}: not a variable of the template")
 
 
 FUNCTIONS.update(

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from lark import Tree
 
-from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps
+from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps, cause_of
 from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
 from validator.hcl.parse import Attribute, Block
-from validator.model import MISSING, Location, Ref, Unknown, is_known
+from validator.hcl.types import ConversionError, Type, convert, parse_type
+from validator.model import MISSING, JsonDocument, Location, Ref, Unknown, is_known
 
 # Arguments Terraform itself interprets; they are not resource attributes.
 RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -53,10 +54,11 @@ class Expansion:
     keys: list[Any] | None  # None: not known statically
     kind: str = ""  # "count" | "for_each" | ""
     values: dict[Any, Any] = field(default_factory=dict)  # for_each: key -> each.value
+    cause: str = ""  # keys is None: the exact unknown sub-expression of count/for_each, and why
 
     def iteration(self, key: Any) -> Iteration:
         if self.keys is None:
-            unknown = Unknown(UNKNOWN_ITERATION_WHY)
+            unknown = Unknown(UNKNOWN_ITERATION_WHY, cause=self.cause)
             if self.kind == "count":
                 return Iteration(count_index=unknown)
             return Iteration(each_key=unknown, each_value=unknown)
@@ -74,6 +76,9 @@ class Loader:
         self.root_directory = root_directory
         self.in_progress: set[tuple] = set()
         self.cache: dict[tuple, Any] = {}
+        # (module instance, call name) -> (Expansion, {key: ModuleInstance}), or a string saying why
+        # the call cannot be followed. Set by the directory loader, which knows where sources are.
+        self.build_call: Callable[["ModuleInstance", str], Any] = lambda module, name: "not followed"
 
     def guarded(self, key: tuple, compute) -> Any:
         if key in self.cache:
@@ -89,7 +94,7 @@ class Loader:
         return value
 
 
-_CYCLE = Unknown("reference cycle")
+_CYCLE = Unknown("reference cycle", cause="a reference cycle (Terraform rejects it too)")
 
 
 class ModuleInstance:
@@ -106,6 +111,7 @@ class ModuleInstance:
         call_iteration: Iteration | None = None,
         root_values: dict[str, Any] | None = None,
         expansion_unknown: bool = False,
+        expansion_cause: str = "",
     ):
         self.loader = loader
         self.config = config
@@ -116,8 +122,22 @@ class ModuleInstance:
         self.root_values = root_values or {}
         # Inside a module call whose count/for_each is unknown: every resource's count is unknown.
         self.expansion_unknown = expansion_unknown
-        # name -> (Expansion, {key: ModuleInstance}) ; filled by the loader for calls it followed.
-        self.children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]]] = {}
+        self.expansion_cause = expansion_cause  # why the instances of the enclosing call are unknown
+        # Manifest key of this instance's call path ("svc.inner"), as `terraform init` records it.
+        self.key_path = ""
+        self.depth = 0 if parent is None else parent.depth + 1
+        # name -> (Expansion, {key: ModuleInstance}) or None (not followed); built on first use, so that
+        # a call's for_each may read another call's outputs whatever their order in the files.
+        self._children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]] | str] = {}
+
+    def child(self, name: str) -> tuple[Expansion, dict[Any, "ModuleInstance"]] | str:
+        """The instances of module call `name`, or why the loader cannot follow it."""
+        if name not in self._children:
+            built = self.loader.guarded(("call", self.address, name), lambda: self.loader.build_call(self, name))
+            if built is _CYCLE:  # not cached: the call is still being built
+                return "its count or for_each refers to its own outputs (a cycle Terraform rejects)"
+            self._children[name] = built
+        return self._children[name]
 
     # -- naming ------------------------------------------------------------------------------
 
@@ -136,17 +156,36 @@ class ModuleInstance:
         declaration = self.config.variables.get(name)
         if declaration is None:
             return Invalid(f"{text}: no variable {name!r} is declared")
+        where = self.absolute(f"var.{name}")
+        value: Any = MISSING
         if self.parent is None:
             if name in self.root_values:
-                return convert_variable(declaration, self.root_values[name])
+                value = self.root_values[name]
         elif self.call is not None and name in self.call.attributes:
             argument = self.call.attributes[name]
             value = self.parent.evaluator(self.call, self.call_iteration).attribute(argument)
-            return convert_variable(declaration, value)
-        if "default" in declaration.attributes:
-            return self.evaluator(declaration).attribute(declaration.attributes["default"])
-        where = f"{self.address}." if self.address else ""
-        return Unknown(f"{where}var.{name} has no value")
+        if value is None and not _nullable(declaration, self.evaluator(declaration)):
+            value = MISSING  # `nullable = false`: a null from the caller means "use the default"
+        if value is MISSING:
+            if "default" not in declaration.attributes:
+                if self.parent is None:
+                    why = "a root module variable without default, set by no --var, --var-file or tfvars file"
+                else:
+                    why = f"the module call {self.address} does not set it and it has no default"
+                return Unknown(f"{where} has no value", cause=f"{where}: {why}")
+            value = self.evaluator(declaration).attribute(declaration.attributes["default"])
+        return self._convert(declaration, where, value)
+
+    def _convert(self, declaration: Block, where: str, value: Any) -> Any:
+        """The value converted to the variable's declared type, as Terraform does."""
+        kind = self.loader.guarded(("type", id(declaration)), lambda: declared_type(declaration))
+        if kind is None or kind is _CYCLE:
+            return value
+        try:
+            return convert(value, kind)
+        except ConversionError as error:
+            message = f"{where}: Terraform rejects this value ({error})"
+            return Invalid(message, cause=message)
 
     def local(self, name: str, text: str) -> Any:
         attribute = self.config.locals.get(name)
@@ -183,7 +222,7 @@ class ModuleInstance:
         if self.expansion_unknown:
             kind = "count" if "count" in block.attributes else "for_each" if "for_each" in block.attributes else ""
             if kind:
-                return Expansion(None, kind)
+                return Expansion(None, kind, cause=self.expansion_cause)
         return expand(block, self.evaluator(block))
 
     def member(self, decl: ResourceDecl, key: Any, name: str) -> Any:
@@ -227,7 +266,7 @@ class ModuleInstance:
             if steps and steps[0][0] == "index":
                 steps = steps[1:]
             elif steps and steps[0][0] == "splat":
-                return Unknown(text)
+                return Unknown(text, cause=expansion.cause)
             return self._resolve(decl, NO_KEY, steps, text, expansion)
         if not expansion.kind:
             if steps and steps[0][0] == "splat":  # a splat on a single object is a one-element list
@@ -247,7 +286,7 @@ class ModuleInstance:
             return self._resolve(decl, key, steps[1:], text, expansion)
         if kind == "splat" and expansion.kind == "count":
             return [self._resolve(decl, k, steps[1:], text, expansion) for k in expansion.keys]
-        return Unknown(text)
+        return Invalid(f"{text}: a splat on a resource with for_each (Terraform rejects it)")
 
     def _resolve(self, decl: ResourceDecl, key: Any, steps: list[Step], text: str, expansion: Expansion) -> Any:
         address = self.absolute(decl.local_address + instance_suffix(key))
@@ -258,28 +297,33 @@ class ModuleInstance:
             return Invalid(text)
         path = _dotted(steps)
         value = self.member(decl, key, name)
-        if value is MISSING or value is _CYCLE:
-            return Ref(address, path) if path is not None else Unknown(text)
+        # An argument set to null is an argument not set: the provider may compute it (`name = null`
+        # next to `name_prefix`), so its value is the object's, known after apply.
+        if value is MISSING or value is _CYCLE or value is None:
+            if path is not None:
+                return Ref(address, path)
+            return Unknown(text, cause=f"{address}.{name}: known only after apply (set by the provider)")
         result = apply_steps(value, steps[1:], text)
-        if is_known(result):
+        if is_known(result) or isinstance(result, (Invalid, JsonDocument)):
             return result
         if path is None:
-            return Unknown(text)
+            return result if isinstance(result, Unknown) else Unknown(text, cause=cause_of(result))
         return Ref(address, path)
 
     # -- module calls ------------------------------------------------------------------------
 
     def reference_module(self, name: str, steps: list[Step], text: str) -> Any:
-        if name not in self.children:
-            if name in self.config.modules:
-                return Unknown(text)  # a module we could not follow (remote source)
+        if name not in self.config.modules:
             return Invalid(f"{text}: no module call {name!r}")
-        expansion, instances = self.children[name]
+        built = self.child(name)
+        if isinstance(built, str):  # a module we could not follow (e.g. not on disk)
+            return Unknown(text, cause=f"{self.absolute(f'module.{name}')}: {built}")
+        expansion, instances = built
         if expansion.keys is None:
             if steps and steps[0][0] == "index":
                 steps = steps[1:]
             elif steps and steps[0][0] == "splat":
-                return Unknown(text)
+                return Unknown(text, cause=expansion.cause)
             return _module_value(instances[NO_KEY], steps, text)
         if not expansion.kind:
             return _module_value(instances[NO_KEY], steps, text)
@@ -295,7 +339,7 @@ class ModuleInstance:
             return _module_value(instances[key], steps[1:], text)
         if kind == "splat" and expansion.kind == "count":
             return [_module_value(instance, steps[1:], text) for instance in instances.values()]
-        return Unknown(text)
+        return Invalid(f"{text}: a splat on a module call with for_each (Terraform rejects it)")
 
 
 def _module_value(instance: ModuleInstance, steps: list[Step], text: str) -> Any:
@@ -354,7 +398,7 @@ class _Scope:
             }
             return paths.get(first, Invalid(text)) if len(steps) == 1 else Invalid(text)
         if root == "terraform":
-            return "default" if first == "workspace" else Unknown(text)
+            return "default" if first == "workspace" else Unknown(text, cause=f"{text}: not known statically")
         if root == "module":
             return module.reference_module(first, steps[1:], text) if first else Invalid(text)
         if root == "data":
@@ -363,7 +407,7 @@ class _Scope:
             decl = module.config.resources.get(("data", first, steps[1][1]))
             return module.reference_resource(decl, steps[2:], text) if decl else Invalid(text)
         if root == "self":
-            return Unknown(text)
+            return Unknown(text, cause=f"{text}: known only when the provisioner runs")
         if first is not None:
             decl = module.config.resources.get(("managed", root, first))
             if decl is not None:
@@ -382,7 +426,7 @@ def expand(block: Block, evaluator: Evaluator) -> Expansion:
             count = int(count)
         if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
             return Expansion(list(range(count)), "count")
-        return Expansion(None, "count")
+        return Expansion(None, "count", cause=_expansion_cause(block, "count", count, evaluator))
     if "for_each" in block.attributes:
         collection = evaluator.attribute(block.attributes["for_each"])
         if isinstance(collection, dict):
@@ -391,8 +435,21 @@ def expand(block: Block, evaluator: Evaluator) -> Expansion:
         if isinstance(collection, list) and all(isinstance(k, str) for k in collection):
             keys = sorted(set(collection))
             return Expansion(keys, "for_each", {k: k for k in keys})
-        return Expansion(None, "for_each")
+        return Expansion(None, "for_each", cause=_expansion_cause(block, "for_each", collection, evaluator))
     return Expansion([NO_KEY])
+
+
+def _expansion_cause(block: Block, kind: str, value: Any, evaluator: Evaluator) -> str:
+    attribute = block.attributes[kind]
+    text = evaluator.for_attribute(attribute).text(attribute.expr)
+    if isinstance(value, Invalid):
+        return value.cause or f"{kind} = {text}: {value.why} (Terraform rejects it)"
+    cause = cause_of(value)
+    if cause:
+        return cause
+    if kind == "for_each" and isinstance(value, list):
+        return f"for_each = {text}: a list holding values that are not strings (Terraform wants a set of strings or a map)"
+    return f"{kind} = {text}: not a whole number" if kind == "count" else f"for_each = {text}: not a set or map"
 
 
 # -- plan-shaped values of a block body ------------------------------------------------------
@@ -450,15 +507,23 @@ def _dynamic(block: Block, evaluator: Evaluator, prefix: str, start: int, locati
         iterator = evaluator.for_attribute(iterator_attribute).text(iterator_attribute.expr).strip()
     contents = block.blocks_of("content")
     if "for_each" not in block.attributes or len(contents) != 1:
-        return Unknown(f'dynamic "{name}" without for_each or content')
+        why = f'dynamic "{name}" without for_each or content'
+        return Invalid(why, cause=f"{why} (Terraform rejects it)")
     for_each = block.attributes["for_each"]
     collection = evaluator.attribute(for_each)
     if isinstance(collection, dict):
-        pairs = list(collection.items())
+        pairs = sorted(collection.items())  # in key order, as Terraform generates the blocks
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     else:
-        return Unknown(f'dynamic "{name}": for_each = {evaluator.for_attribute(for_each).text(for_each.expr)}')
+        text = evaluator.for_attribute(for_each).text(for_each.expr)
+        why = f'dynamic "{name}": for_each = {text}'
+        if isinstance(collection, Invalid):
+            return Invalid(why, cause=collection.cause or f"{collection.why} (Terraform rejects it)")
+        if collection is None:
+            return Invalid(why, cause=f"{why}: for_each is null (Terraform rejects it)")
+        cause = cause_of(collection) or f"{text}: not a list, set or map"
+        return Unknown(why, cause=cause)
     content = contents[0]
     generated = []
     for offset, (key, value) in enumerate(pairs):
@@ -488,21 +553,18 @@ def _span(expr: Any) -> slice:
     return slice(meta.start_pos, meta.end_pos)
 
 
-def convert_variable(declaration: Block, value: Any) -> Any:
-    """Terraform converts a variable's value to its declared primitive type."""
-    kind = variable_type(declaration)
-    if kind == "number" and isinstance(value, str):
-        from validator.hcl.functions import to_number_strict
+def declared_type(declaration: Block) -> Type | None:
+    """The variable's `type` constraint (None: no constraint tfbg reads, the value is used as given)."""
+    attribute = declaration.attributes.get("type")
+    if attribute is None:
+        return None
+    literal = Evaluator(_NoReferences(), attribute.source or declaration.source)
+    return parse_type(attribute.expr, literal.eval)
 
-        number = to_number_strict(value)
-        return number if number is not None else Invalid(f"{value!r} is not a number")
-    if kind == "bool" and isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
-    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        from validator.hcl.functions import to_string
 
-        return to_string(value)
-    return value
+def _nullable(declaration: Block, evaluator: Evaluator) -> bool:
+    attribute = declaration.attributes.get("nullable")
+    return attribute is None or evaluator.attribute(attribute) is not False
 
 
 # -- lifecycle -------------------------------------------------------------------------------

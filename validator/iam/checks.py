@@ -155,13 +155,21 @@ def hook_needs(model: Model, service: Resource, hook_index: int) -> list[Need]:
     return [Need("lambda:InvokeFunction", list(targets.lambda_function(model, value, service.module)), "invoke the hook")]
 
 
-CODEDEPLOY_ECS_ACTIONS = ("ecs:DescribeServices", "ecs:CreateTaskSet", "ecs:UpdateServicePrimaryTaskSet", "ecs:DeleteTaskSet")
+# What CodeDeploy does to the service (AWSCodeDeployRoleForECS), by the resource each action authorizes
+# (Service Authorization Reference, ECS: UpdateServicePrimaryTaskSet/DescribeServices on the service,
+# CreateTaskSet/DeleteTaskSet on task-set): a role scoped to this service and its task sets is enough.
+CODEDEPLOY_SERVICE_ACTIONS = ("ecs:DescribeServices", "ecs:UpdateServicePrimaryTaskSet")
+CODEDEPLOY_TASK_SET_ACTIONS = ("ecs:CreateTaskSet", "ecs:DeleteTaskSet")
 
 
-def codedeploy_needs(model: Model, group: Resource) -> list[Need]:
-    """CodeDeploy service role for ECS blue/green (AWSCodeDeployRoleForECS / ...Limited)."""
-    ecs_target = Target(shape="*", label="the ECS service and its task sets", hcl='"*"')
-    needs = [Need(action, [ecs_target], "run the ECS blue/green deployment") for action in CODEDEPLOY_ECS_ACTIONS]
+def codedeploy_needs(model: Model, group: Resource, service: Resource | None = None) -> list[Need]:
+    """CodeDeploy service role for ECS blue/green (AWSCodeDeployRoleForECS / ...Limited). `service`: the
+    aws_ecs_service the group deploys, when the configuration declares it."""
+    cluster, name = group.get("ecs_service.0.cluster_name"), group.get("ecs_service.0.service_name")
+    on_service = targets.ecs_service(service, cluster, name, group.module)
+    on_task_sets = targets.ecs_task_sets(service, cluster, name, group.module)
+    needs = [Need(action, [on_service], "run the ECS blue/green deployment") for action in CODEDEPLOY_SERVICE_ACTIONS]
+    needs += [Need(action, [on_task_sets], "run the ECS blue/green deployment") for action in CODEDEPLOY_TASK_SET_ACTIONS]
     needs += [
         Need(action, targets.everything(), "read the load balancer state")
         for action in ("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules")

@@ -175,6 +175,11 @@ class IamIndex:
             if isinstance(target, Resource):
                 if target.type == DOCUMENT_TYPE and target.mode == "data" and value.attribute in ("json", "minified_json"):
                     return self.document(target)
+                if target.type == "aws_iam_policy" and target.mode == "data" and value.attribute == "policy":
+                    arn = self._data_policy_arn(target)
+                    if arn is not None:
+                        return self.attached_policy(Attachment(arn, origin))
+                    return Policy(label, origin, unknown=f"{target.address} is read from AWS and names no AWS managed policy tfbg knows")
                 if target.type == "aws_iam_policy" and value.attribute == "policy":
                     return self.policy_from_value(target.values.get("policy"), Origin(target.address, "policy"), target.address)
             return Policy(label, origin, unknown=f"{value} is not known before apply")
@@ -218,15 +223,35 @@ class IamIndex:
             if isinstance(target, Resource) and target.type == "aws_iam_policy" and target.mode == "managed":
                 return self.policy_from_value(target.values.get("policy"), Origin(target.address, "policy"), target.address)
             if isinstance(target, Resource) and target.type == "aws_iam_policy" and target.mode == "data":
-                arn = target.values.get("arn")
-                if isinstance(arn, str):
+                arn = self._data_policy_arn(target)
+                if arn is not None:
                     return self.attached_policy(Attachment(arn, attachment.origin))
+                return Policy(
+                    label, attachment.origin, unknown=f"{target.address} is read from AWS and names no AWS managed policy tfbg knows"
+                )
             return Policy(label, attachment.origin, unknown=f"{value} is not known before apply")
         if isinstance(value, Unknown):
             literal = managed.templated_arn(value.why)
             if literal is not None:
                 return self.attached_policy(Attachment(literal, attachment.origin))
         return Policy(label, attachment.origin, unknown=f"the policy ARN is {value}")
+
+    @staticmethod
+    def _data_policy_arn(target: Resource) -> str | None:
+        """The ARN a `data "aws_iam_policy"` reads: its literal `arn`, or the AWS managed policy its
+        `name` (and `path_prefix`) names in the vendored complete list. A name no AWS managed policy
+        has is a customer managed policy in the account: None (unknown content)."""
+        arn = target.values.get("arn")
+        if isinstance(arn, str):
+            return arn
+        name = target.values.get("name")
+        if not isinstance(name, str) or not is_absent(arn):
+            return None
+        prefix = target.values.get("path_prefix")
+        policy = managed.listed_by_name(name)
+        if policy is None or not (is_absent(prefix) or (isinstance(prefix, str) and policy.path.startswith(prefix))):
+            return None
+        return policy.arn
 
     # -- per role -----------------------------------------------------------------------------------
 

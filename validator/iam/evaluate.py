@@ -80,10 +80,19 @@ _ID_IS_ARN = {
     "aws_alb_target_group",
     "aws_iam_policy",
     "aws_sns_topic",
+    "aws_ecs_service",
 }
 # An Unknown whose text is a bare reference (`var.listener_arn`, or the loader's "var.x has no value"):
 # two such values with the same text are the same value.
 _REFERENCE_EXPRESSION = re.compile(r"^(var|local|module|data)\.[A-Za-z0-9_\-.\[\]\"]+( has no value)?$")
+# The task sets of an ECS service written from its ARN (service/<cluster>/<name> -> task-set/<cluster>/<name>/*):
+# `"${replace(aws_ecs_service.x.id, ":service/", ":task-set/")}/*"`. Task set ARNs are
+# arn:<partition>:ecs:<region>:<account>:task-set/<cluster>/<service>/<id> (Service Authorization Reference, Amazon ECS, resource types).
+_TASK_SETS_OF = re.compile(
+    r'^"\$\{replace\(\s*((?:data\.)?aws_ecs_service\.[A-Za-z0-9_\-]+(?:\[[^\]]*\])?)\.(?:id|arn)\s*,\s*'
+    r'":service/"\s*,\s*":task-set/"\s*\)\}/\*"$'
+)
+_MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_\-]+(?:\[[^\]]*\])?\.)*)")
 
 
 def _resource_type(address: str) -> str:
@@ -121,6 +130,8 @@ class Target:
     `expr`: the expression of an Unknown value (`var.listener_arn`): a policy using the same expression
         names the same value.
     `shape`: a pattern the ARN is known to match (`arn:aws:lambda:*:*:function:hook`).
+    `task_sets_of`: for the task sets of an ECS service, that service (a policy that derives their ARNs
+        from the service's ARN names them).
     `label` names it in messages; `hcl` writes it in a fix snippet.
     """
 
@@ -130,6 +141,7 @@ class Target:
     shape: str = "*"
     label: str = ""
     hcl: str = ""
+    task_sets_of: Ref | None = None
 
     @staticmethod
     def everything() -> "Target":
@@ -182,12 +194,24 @@ def _known_arn(resource: Resource | Unknown | None) -> str | None:
     return None
 
 
-def _match_resource(element: Leaf, target: Target, resolve: Resolver | None) -> Tri:
+def _match_resource(element: Leaf, target: Target, resolve: Resolver | None, module: str = "") -> Tri:
+    """`module`: the module prefix (`module.a.`) of the statement, for expressions written in it."""
     if isinstance(element, Unknown):
         if target.expr and element.why == target.expr and _REFERENCE_EXPRESSION.match(element.why):
             return Tri.YES  # the same variable/local names the same value
+        derived = _TASK_SETS_OF.match(element.why)
+        if derived and target.task_sets_of is not None:
+            named = module + derived.group(1)
+            if named == target.task_sets_of.address:
+                return Tri.YES  # every task set of the very service the target's task sets belong to
+            if not (_is_data(named) or _is_data(target.task_sets_of.address)):
+                return Tri.NO  # the task sets of another service this configuration declares
         return Tri.MAYBE
     if isinstance(element, Ref):
+        if target.task_sets_of is not None and element.exact and not _is_data(element.address) \
+                and _resource_type(element.address) != "aws_ecs_task_set":
+            return Tri.NO  # the ARN of a service, listener, ... is never a task set's (a plan's inferred
+            # reference may stand for a string built from it: the rest below says MAYBE)
         if target.ref is not None:
             if normalise_ref(element) == normalise_ref(target.ref):
                 # A plan's inferred reference may stand for a string built from it ("${x.arn}/*").
@@ -311,8 +335,9 @@ def statement_matches(statement: Statement, request: Request, resolve: Resolver 
         return Tri.NO, False  # another action: the resources (the costly part) cannot change that
     if request.target is not None:
         target = request.target
+        module = _MODULE_PREFIX.match(statement.origin.address).group(1) if target.task_sets_of is not None else ""
         parts.append(
-            _element_match(statement.resources, statement.not_resources, lambda e: _match_resource(e, target, resolve))
+            _element_match(statement.resources, statement.not_resources, lambda e: _match_resource(e, target, resolve, module))
         )
     if request.principal is not None:
         principal = request.principal

@@ -70,17 +70,69 @@ def all_policies() -> list[ManagedPolicy]:
     return list(_load().values())
 
 
+@dataclass(frozen=True)
+class ListedPolicy:
+    """One row of the complete list (managed_policy_list.json): every AWS managed policy."""
+
+    name: str
+    path: str  # "/", "/service-role/", ...
+    version: str  # the default version
+    date: str  # the day that version was made
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::aws:policy{self.path}{self.name}"
+
+
+@lru_cache(maxsize=1)
+def listed() -> dict[str, ListedPolicy]:
+    """Every AWS managed policy by ARN (`aws` partition), from the vendored complete list."""
+    text = (resources.files("validator.iam") / "data" / "managed_policy_list.json").read_text()
+    rows = (ListedPolicy(*row) for row in json.loads(text)["policies"])
+    return {policy.arn: policy for policy in rows}
+
+
+@lru_cache(maxsize=1)
+def list_source() -> str:
+    """Where the complete list comes from (package and version), for messages."""
+    text = (resources.files("validator.iam") / "data" / "managed_policy_list.json").read_text()
+    return json.loads(text)["source"].split(" (")[0]
+
+
+@lru_cache(maxsize=1)
+def _listed_by_name() -> dict[str, ListedPolicy]:
+    return {policy.name: policy for policy in listed().values()}
+
+
+def listed_by_name(name: str, path: str | None = None) -> ListedPolicy | None:
+    """The AWS managed policy called `name` (policy names are unique among AWS managed policies);
+    with `path`, only if it is on that path."""
+    policy = _listed_by_name().get(name)
+    if policy is None or (path is not None and policy.path != path):
+        return None
+    return policy
+
+
 @lru_cache(maxsize=1)
 def known_arns() -> frozenset[str]:
-    """Every AWS managed policy ARN tfbg knows (with or without its document), `aws` partition."""
-    text = (resources.files("validator.iam") / "data" / "managed_policies.json").read_text()
-    extra = json.loads(text).get("arn_only", {}).get("arns", [])
-    return frozenset([*_load(), *extra])
+    """Every AWS managed policy ARN tfbg knows, `aws` partition."""
+    return frozenset([*_load(), *listed()])
 
 
 def closest_known(arn: str) -> str | None:
-    """For an AWS managed policy ARN tfbg does not know: the known ARN it was probably meant to be
-    (same name on another path, other letter case, or a small typo); None when nothing is close."""
+    """For an AWS managed policy ARN that is in no list: the known ARN it was probably meant to be
+    (same name on another path, other letter case, or a small typo); None when it is a real policy
+    or nothing is close."""
+    found = meant_policy(arn)
+    return found[0] if found else None
+
+
+def meant_policy(arn: str) -> tuple[str, str] | None:
+    """(the ARN meant, how it differs: "path" | "case" | "typo") for an AWS managed policy ARN that
+    is in no list; None when the ARN is a real AWS managed policy or nothing known is close.
+
+    "path" and "case" are certain (managed policy names are unique, and IAM ARNs are case
+    sensitive); "typo" is a guess: a policy AWS published after the vendored list would look like one."""
     import difflib
 
     parsed = parse_aws_managed_arn(arn)
@@ -94,14 +146,13 @@ def closest_known(arn: str) -> str | None:
         _, known_path, known_name = parse_aws_managed_arn(known)
         by_name[known_name] = known_path
     lowered = {n.lower(): n for n in by_name}
-    candidate = None
     if name in by_name:
-        candidate = name
+        candidate, how = name, "path"
     elif name.lower() in lowered:
-        candidate = lowered[name.lower()]
+        candidate, how = lowered[name.lower()], "case"
     else:
         close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.9)
-        candidate = close[0] if close else None
-    if candidate is None:
-        return None
-    return f"arn:{partition}:iam::aws:policy/{by_name[candidate]}{candidate}"
+        if not close:
+            return None
+        candidate, how = close[0], "typo"
+    return f"arn:{partition}:iam::aws:policy/{by_name[candidate]}{candidate}", how

@@ -183,3 +183,39 @@ def role_target(model: Model, value: Any, module: str = "") -> list[Target]:
 
 def everything() -> list[Target]:
     return [Target.everything()]
+
+
+ECS = "arn:aws:ecs:*:*:"
+
+
+def _ecs_names(service: Resource | None, cluster: Any, name: Any) -> tuple[str, str]:
+    """The cluster and service name segments of an ECS service ARN (service/<cluster>/<name>)."""
+    if service is not None:
+        name = service.values.get("name")
+        value = service.values.get("cluster")
+        if isinstance(value, str) and value:
+            cluster = value.rsplit("/", 1)[-1]  # a cluster ARN or name
+    return _segment(cluster), _segment(name)
+
+
+def ecs_service(service: Resource | None, cluster: Any, name: Any, module: str = "") -> Target:
+    """The ECS service a deployment group deploys: its ARN (id) when the configuration declares it."""
+    cluster_name, service_name = _ecs_names(service, cluster, name)
+    shape = f"{ECS}service/{cluster_name}/{service_name}"
+    if service is None:
+        return Target(shape=shape, label=f"the ECS service {shape}", hcl=f'"{shape}"')
+    return _with(_base(Ref(service.address, "arn"), shape, module), service)
+
+
+def ecs_task_sets(service: Resource | None, cluster: Any, name: Any, module: str = "") -> Target:
+    """Every task set of that service (task-set/<cluster>/<service>/<id>)."""
+    cluster_name, service_name = _ecs_names(service, cluster, name)
+    shape = f"{ECS}task-set/{cluster_name}/{service_name}/*"
+    if service is None:
+        return Target(shape=shape, label=f"the task sets {shape}", hcl=f'"{shape}"')
+    local = hcl_of(Ref(service.address, "id"), module)
+    arn = _known_arn(service)
+    if arn is not None and ":service/" in arn:
+        shape = arn.replace(":service/", ":task-set/", 1) + "/*"
+    return Target(shape=shape, label=f"the task sets of {service.address}", task_sets_of=Ref(service.address, "arn"),
+                  hcl=f'"${{replace({local}, ":service/", ":task-set/")}}/*"')

@@ -30,7 +30,16 @@ from validator.hcl.instance import (
 )
 from validator.hcl.module import NOT_A_TERRAFORM_FILE, ModuleConfig, load_module_config, not_a_file, read_text
 from validator.hcl.parse import ParseFailure, parse_text
-from validator.model import Diagnostic, Location, Model, ModuleCall, ProviderRequirement, Resource, Unknown
+from validator.model import (
+    COMPUTED_LOCALLY,
+    Diagnostic,
+    Location,
+    Model,
+    ModuleCall,
+    ProviderRequirement,
+    Resource,
+    Unknown,
+)
 
 MAX_MODULE_DEPTH = 16
 
@@ -60,8 +69,10 @@ def load_directory(
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
-    # The whole instance tree first: a reference to module.x.output needs module.x to exist.
-    _walk(root, configs, model, loader, instances, depth=0, remote=_installed_modules(root_directory))
+    loader.build_call = _ModuleCalls(configs, model, loader, _installed_modules(root_directory)).build
+    # The whole instance tree first (calls are built on first use: a call's for_each may read
+    # another call's outputs, whatever their order in the files).
+    _walk(root, instances)
     for instance in instances:
         _add_providers(instance, model)
         _add_resources(instance, model)
@@ -204,91 +215,95 @@ def _is_local(source: str) -> bool:
     return source.startswith("./") or source.startswith("../") or source in (".", "..")
 
 
-def _walk(
-    module: ModuleInstance,
-    configs: dict[str, ModuleConfig],
-    model: Model,
-    loader: Loader,
-    instances: list[ModuleInstance],
-    *,
-    depth: int,
-    remote: dict[str, str],
-    key_path: str = "",
-    chain: tuple[tuple[str, str], ...] = (),
-) -> None:
-    """Collect a module instance and, recursively, the instances of the modules it calls.
-    `chain` holds (real directory, call path) of the modules above, to stop at a module cycle."""
+def _walk(module: ModuleInstance, instances: list[ModuleInstance]) -> None:
+    """Collect a module instance and, recursively, the instances of the modules it calls
+    (depth first, in declaration order)."""
     instances.append(module)
-    chain = (*chain, (os.path.realpath(module.config.directory), _without_keys(module.address)))
-    for name, call in module.config.modules.items():
+    for name in module.config.modules:
+        built = module.child(name)
+        if not isinstance(built, str):
+            for child in built[1].values():
+                _walk(child, instances)
+
+
+class _ModuleCalls:
+    """Builds the instances of one module call when first needed (Loader.build_call): finds the
+    source on disk (local path, or where `terraform init` put it per .terraform/modules/modules.json)."""
+
+    def __init__(self, configs: dict[str, ModuleConfig], model: Model, loader: Loader, remote: dict[str, str]):
+        self.configs = configs
+        self.model = model
+        self.loader = loader
+        self.remote = remote
+
+    def build(self, module: ModuleInstance, name: str):
+        call = module.config.modules[name]
         source_attribute = call.attributes.get("source")
         source = module.evaluator(call).attribute(source_attribute) if source_attribute else None
         location = Location(call.file, call.line)
-        where = module.absolute(f"module.{name}")
         # Diagnostics name the call, not each instance, so a call inside a for_each module is reported once.
-        call_path = _without_keys(where)
+        call_path = _without_keys(module.absolute(f"module.{name}"))
         if not isinstance(source, str):
-            _report(model, Diagnostic(f"{call_path}: module source is not a literal string", location))
-            continue
-        _record_call(model, call_path, source, module.evaluator(call), call, location)
-        manifest_key = f"{key_path}.{name}" if key_path else name
+            _report(self.model, Diagnostic(f"{call_path}: module source is not a literal string", location))
+            return "its source is not a literal string"
+        _record_call(self.model, call_path, source, module.evaluator(call), call, location)
+        manifest_key = f"{module.key_path}.{name}" if module.key_path else name
         if _is_local(source):
             directory = os.path.normpath(os.path.join(module.config.directory, source))
-        elif manifest_key in remote:
-            directory = remote[manifest_key]
+        elif manifest_key in self.remote:
+            directory = self.remote[manifest_key]
         else:
-            _report(
-                model,
-                Diagnostic(
-                    f"{call_path}: module source {source!r} is not on disk (run `terraform init` to fetch it); "
-                    "its resources are not checked",
-                    location,
-                    severity="info",
-                ),
+            message = (
+                f"{call_path}: module source {source!r} is not on disk (run `terraform init` to fetch it); "
+                "its resources are not checked"
             )
-            continue
+            _report(self.model, Diagnostic(message, location, severity="info"))
+            return "its source is not on disk (run `terraform init`), its outputs are not known"
         if not os.path.isdir(directory):
-            _report(model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
-            continue
-        cycle = _cycle(chain, directory, call_path)
+            _report(self.model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
+            return f"its source directory {directory} does not exist"
+        cycle = _cycle(module, directory, call_path)
         if cycle is not None:
-            _report(model, Diagnostic(f"{cycle} (source {source!r}); Terraform cannot load a module cycle", location))
-            continue
-        if depth >= MAX_MODULE_DEPTH:
-            _report(model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
-            continue
-        config = _config(directory, configs, model)
-        expansion = expand(call, module.evaluator(call)) if not module.expansion_unknown else _unknown(call)
+            _report(self.model, Diagnostic(f"{cycle} (source {source!r}); Terraform cannot load a module cycle", location))
+            return "it is a module cycle"
+        if module.depth >= MAX_MODULE_DEPTH:
+            _report(self.model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
+            return f"modules are nested deeper than {MAX_MODULE_DEPTH} levels"
+        config = _config(directory, self.configs, self.model)
+        if module.expansion_unknown:
+            expansion = _unknown(call, module.expansion_cause)
+        else:
+            expansion = expand(call, module.evaluator(call))
         keys = expansion.keys if expansion.keys is not None else [NO_KEY]
         children: dict[Any, ModuleInstance] = {}
         for key in keys:
             child = ModuleInstance(
-                loader,
+                self.loader,
                 config,
                 module.absolute(f"module.{name}{instance_suffix(key)}"),
                 parent=module,
                 call=call,
                 call_iteration=expansion.iteration(key),
                 expansion_unknown=module.expansion_unknown or expansion.keys is None,
+                expansion_cause=module.expansion_cause if module.expansion_unknown else expansion.cause,
             )
+            child.key_path = manifest_key
             children[key] = child
-        module.children[name] = (expansion, children)
-        for child in children.values():
-            _walk(
-                child, configs, model, loader, instances, depth=depth + 1, remote=remote, key_path=manifest_key, chain=chain
-            )
+        return expansion, children
 
 
-def _cycle(chain: tuple[tuple[str, str], ...], directory: str, call_path: str) -> str | None:
-    """How a call closes a cycle ("module.a calls its own directory", "module.a -> module.a.module.b
-    -> module.a's directory"), or None when `directory` is not a module above the call."""
+def _cycle(module: ModuleInstance, directory: str, call_path: str) -> str | None:
+    """How a call from `module` closes a cycle ("module.a calls its own directory", "module cycle:
+    module.a.module.b.module.a calls the directory of module.a"), or None when `directory` is not the
+    directory of `module` or of a module above it."""
     real = os.path.realpath(directory)
-    for index, (above, path) in enumerate(chain):
-        if above != real:
-            continue
-        if index == len(chain) - 1:
-            return f"{call_path} calls its own directory"
-        return f"module cycle: {call_path} calls the directory of {path or 'the root module'}"
+    above: ModuleInstance | None = module
+    while above is not None:
+        if os.path.realpath(above.config.directory) == real:
+            if above is module:
+                return f"{call_path} calls its own directory"
+            return f"module cycle: {call_path} calls the directory of {_without_keys(above.address) or 'the root module'}"
+        above = above.parent
     return None
 
 
@@ -312,9 +327,9 @@ def _record_call(model: Model, address: str, source: str, evaluator: Evaluator, 
     )
 
 
-def _unknown(call) -> Expansion:
+def _unknown(call, cause: str) -> Expansion:
     kind = "count" if "count" in call.attributes else "for_each" if "for_each" in call.attributes else ""
-    return Expansion(None, kind) if kind else Expansion([NO_KEY])
+    return Expansion(None, kind, cause=cause) if kind else Expansion([NO_KEY])
 
 
 def _add_resources(module: ModuleInstance, model: Model) -> None:
@@ -357,6 +372,8 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
                     ignore_changes=lifecycle,
                     create_before_destroy=replaced_first,
                     count_unknown=count_unknown,
+                    reads_remote=decl.mode == "data" and decl.type not in COMPUTED_LOCALLY,  # values: arguments only
+                    count_cause=(expansion.cause or module.expansion_cause) if count_unknown else "",
                 )
             )
 

@@ -318,6 +318,10 @@ def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
     if isinstance(plan_value, (Ref, Unknown)):
         if isinstance(hcl_value, (Ref, JsonDocument)):
             return hcl_value
+        if (type(plan_value) is Unknown or (isinstance(plan_value, Ref) and not plan_value.exact)) and _is_template(hcl_value):
+            # `"${replace(aws_x.y.id, ...)}/*"`: the plan says "known after apply" or lists a reference; the
+            # source's text is the value the directory's rules read.
+            return hcl_value
         return plan_value
     if isinstance(plan_value, dict) and isinstance(hcl_value, dict):
         # An argument the source does not write but the plan shows as unknown is an optional+computed
@@ -330,6 +334,11 @@ def _prefer_exact_refs(plan_value: Any, hcl_value: Any) -> Any:
         ordered = _source_order(plan_value, hcl_value)
         return [_prefer_exact_refs(p, h) for p, h in zip(ordered, hcl_value)]
     return plan_value
+
+
+def _is_template(value: Any) -> bool:
+    """An Unknown that is a string template with interpolations, as the source writes it."""
+    return type(value) is Unknown and value.why.startswith('"') and value.why.endswith('"') and "${" in value.why
 
 
 def _source_order(plan_items: list, hcl_items: list) -> list:

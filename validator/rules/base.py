@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import ClassVar, Iterable, Iterator
 
 from validator.findings import Finding, Severity
-from validator.model import Model, Resource
+from validator.model import Model, Resource, unknown_cause
 
 DOCS_BASE = "https://github.com/tfbg/tfbg/blob/main/docs/rules"
 
@@ -53,8 +53,11 @@ class Rule:
         )
 
     def unproven(self, resource: Resource, message: str, *, path: str = "") -> Finding:
-        """A point the rule could not prove either way (a value unknown statically): info, never an error."""
-        return self.finding(resource, f"could not prove: {message}", path=path, severity=Severity.INFO)
+        """A point the rule could not prove either way (a value unknown statically): info, never an error.
+        The cause of the unknown value at `path` (when the loader recorded one) goes with it."""
+        finding = self.finding(resource, f"could not prove: {message}", path=path, severity=Severity.INFO)
+        finding.cause = unknown_cause(resource.get(path)) if path else ""
+        return finding
 
 
 def run_rules(rules: Iterable[Rule], model: Model) -> Iterator[Finding]:
@@ -62,4 +65,9 @@ def run_rules(rules: Iterable[Rule], model: Model) -> Iterator[Finding]:
         if rule.plan_only and model.kind != "plan":
             continue
         for resource in model.by_type(*rule.resource_types):
+            if resource.read_from_aws:
+                # A data source reads an object this configuration does not manage: Terraform never
+                # writes it, so what a rule checks of a managed resource (its settings, its
+                # ignore_changes) does not apply. Rules still follow references to it.
+                continue
             yield from rule.check(resource, model)

@@ -168,10 +168,16 @@ class _GroupRule(Rule):
 
 def autoscaled(service: Resource, model: Model) -> bool | None:
     """Does an aws_appautoscaling_target scale this service's desired count? None: cannot tell."""
+    found, unsure = scaling_targets(service, model)
+    return True if found else (None if unsure else False)
+
+
+def scaling_targets(service: Resource, model: Model) -> tuple[list[Resource], bool]:
+    """The aws_appautoscaling_targets that scale this service's desired count, and whether some target's
+    resource_id ("service/<cluster>/<name>") could not be read."""
     names, unknown = model.memo("codedeploy.autoscaling_targets", lambda: _autoscaling_targets(model))
     name = service.get("name")
-    if isinstance(name, str) and name in names:
-        return True
+    found = list(names.get(name, [])) if isinstance(name, str) else []
     # `"service/${...}/${aws_ecs_service.app.name}"` stays Unknown(expression text) when the names
     # are not literal; a plan gives a Ref to one of the references.
     local = f"{service.type}.{service.name}"
@@ -181,14 +187,14 @@ def autoscaled(service: Resource, model: Model) -> bool | None:
             (isinstance(resource_id, Unknown) and f"{local}." in resource_id.why)
             or (isinstance(resource_id, Ref) and resolve_resource(model, resource_id) is service)
         ):
-            return True
-    return None if unknown else False
+            found.append(target)
+    return found, bool(unknown) and not found
 
 
-def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
+def _autoscaling_targets(model: Model) -> tuple[dict[str, list[Resource]], list[Resource]]:
     """Service names scaled by a known `resource_id` ("service/<cluster>/<name>"), and the targets
     whose resource_id is not known statically."""
-    names: set[str] = set()
+    names: dict[str, list[Resource]] = {}
     unknown: list[Resource] = []
     for target in model.by_type("aws_appautoscaling_target"):
         dimension = target.get("scalable_dimension")
@@ -196,7 +202,7 @@ def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
             continue
         resource_id = target.get("resource_id")
         if isinstance(resource_id, str):
-            names.add(resource_id.split("/")[-1])
+            names.setdefault(resource_id.split("/")[-1], []).append(target)
         else:
             unknown.append(target)
     return names, unknown
@@ -205,8 +211,8 @@ def _autoscaling_targets(model: Model) -> tuple[set[str], list[Resource]]:
 class CodeDeployServiceIgnoreChanges(Rule):
     id = "TFBG502"
     needs_lifecycle = True
-    severity = Severity.WARNING
-    summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer"
+    severity = Severity.ERROR
+    summary = "CODE_DEPLOY service without ignore_changes on task_definition and load_balancer (desired_count when autoscaled: warning)"
     resource_types = ("aws_ecs_service",)
     source = (
         "hashicorp/terraform-provider-aws issues #7001 (maintainer), #13192, #20850 [reported]; "
@@ -228,10 +234,14 @@ class CodeDeployServiceIgnoreChanges(Rule):
             "load_balancer": "CodeDeploy swaps the target group after each deployment",
             "desired_count": "an aws_appautoscaling_target scales the service",
         }
+        # ECS rejects Terraform's task definition / load balancer update after the first deployment
+        # (documented: error); an autoscaled desired_count set back is capacity churn (inference: warning).
+        certain = any(m in ("task_definition", "load_balancer") for m in missing)
         yield self.finding(
             resource,
             f"{resource.address} uses the CODE_DEPLOY controller but lifecycle.ignore_changes lacks "
             f"{', '.join(missing)}: " + "; ".join(why[m] for m in missing),
+            severity=None if certain else Severity.WARNING,
             path=LIFECYCLE_PATH,
             fix="lifecycle {\n  ignore_changes = [" + ", ".join(needed) + "]\n}",
         )
@@ -684,11 +694,14 @@ class CodeDeployServiceRole(_GroupRule):
             yield self.unproven(group, f"{role.address} lets {CODEDEPLOY_PRINCIPAL} assume it", path=path)
 
     def _permissions(self, group: Resource, model: Model, role: Resource, index: Any, policies: Any, path: str) -> Iterator[Finding]:
-        outcomes = checks.evaluate_needs(index, policies, checks.codedeploy_needs(model, group))
+        service = group_service(group, model)
+        needs = checks.codedeploy_needs(model, group, service if isinstance(service, Resource) else None)
+        outcomes = checks.evaluate_needs(index, policies, needs)
         failing = [o for o in outcomes if o.answer in (Answer.NOT_ALLOWED, Answer.DENIED)]
         unsure = [o for o in outcomes if o.answer in (Answer.UNKNOWN, Answer.CONDITIONAL)]
-        ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and not failing and unsure
+        ec2_only = EC2_ROLE_POLICY in policies.managed_arns() and (failing or unsure)
         if ec2_only:
+            # Its vendored document grants no ecs:* action: certain when nothing else was unknown.
             yield self.finding(
                 group,
                 f"{role.address}, the service role of {group.address}, relies on service-role/AWSCodeDeployRole, "
@@ -697,7 +710,7 @@ class CodeDeployServiceRole(_GroupRule):
                 path=path,
                 fix=self.attach_fix(role),
                 related=[role.address],
-                severity=Severity.WARNING,
+                severity=None if failing else Severity.WARNING,
             )
         elif failing:
             missing: list[str] = []
@@ -718,7 +731,13 @@ class CodeDeployServiceRole(_GroupRule):
             )
         elif unsure:
             actions = sorted({o.need.action for o in unsure})
-            yield self.unproven(group, f"{role.address} is allowed {', '.join(actions[:3])}{' ...' if len(actions) > 3 else ''}", path=path)
+            reasons: list[str] = []
+            for outcome in unsure:
+                reasons.extend(r for r in outcome.reasons if r not in reasons)
+            because = f" ({'; '.join(reasons[:2])}{'; ...' if len(reasons) > 2 else ''})" if reasons else ""
+            yield self.unproven(
+                group, f"{role.address} is allowed {', '.join(actions[:3])}{' ...' if len(actions) > 3 else ''}{because}", path=path
+            )
 
 
 # --- R-58 ------------------------------------------------------------------------------------------
@@ -828,7 +847,7 @@ def forwards_to_group(model: Model, resource: Resource, routes: list[_Route]) ->
 class CodeDeployRoutesIgnoreChanges(Rule):
     id = "TFBG513"
     needs_lifecycle = True
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: the next apply reverts traffic (documented)
     summary = "CodeDeploy production/test listener or rule without ignore_changes on its forward action"
     resource_types = (*LISTENER_TYPES, *LISTENER_RULE_TYPES)
     source = (

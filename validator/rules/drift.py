@@ -176,7 +176,7 @@ def _strategy_unknown(shifted: list[ShiftedBy]) -> bool:
 class ListenerRuleIgnoresForward(Rule):
     id = "TFBG701"
     needs_lifecycle = True
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: the next apply reverts traffic (documented)
     summary = "ECS blue/green listener rule without ignore_changes on its forward target groups"
     resource_types = LISTENER_RULE_TYPES
     source = (
@@ -209,7 +209,7 @@ class ListenerRuleIgnoresForward(Rule):
 class NlbListenerIgnoresForward(Rule):
     id = "TFBG702"
     needs_lifecycle = True
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: the next apply reverts traffic (documented)
     summary = "NLB listener used as an ECS blue/green production/test rule without ignore_changes on its default action"
     resource_types = LISTENER_TYPES
     source = (

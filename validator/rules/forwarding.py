@@ -9,7 +9,7 @@ from validator.model import Model, Ref, Resource, Unknown, get_path, is_absent, 
 from validator.rules.base import Rule
 from validator.rules.helpers import LISTENER_RULE_TYPES as LISTENER_RULES
 from validator.rules.helpers import LISTENER_TYPES as LISTENERS
-from validator.rules.helpers import forward_actions, forward_groups, listener_lb_type, same_object
+from validator.rules.helpers import forward_actions, forward_groups, listener_lb_type, resolve_resource, same_object
 
 
 class ForwardLimits(Rule):
@@ -138,11 +138,25 @@ class NetworkLoadBalancerWeightedForward(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
+        from validator.rules.drift import ecs_shifted_targets
+
+        if model.memo("drift.ecs_shifted_targets", lambda: ecs_shifted_targets(model)).get(resource.address):
+            # The production/test listener of an ECS blue/green service: ECS's documented NLB set-up
+            # (nlb-resources-for-blue-green.html) shifts weights on it, so the API accepts them.
+            return
+        task_set_groups = model.memo(f"{self.id}.task_set_groups", lambda: _task_set_target_groups(model))
         for path, action in forward_actions(resource):
             if isinstance(action, Unknown):
                 continue
             groups = resource.get(f"{path}.forward.0.target_group")
             if not isinstance(groups, list) or len(groups) < 2:
+                continue
+            if resource.ignores(f"{path}.forward.0.target_group") or any(
+                _address_of(model, g.get("arn") if isinstance(g, dict) else None) in task_set_groups for g in groups
+            ):
+                # Weights a deployer shifts (ignore_changes on them), or between ECS task sets' target groups
+                # (EXTERNAL canary/blue-green; the canary set may not exist yet): the use AWS launched NLB
+                # weighted target groups for (the blog above), not a static split.
                 continue
             kind = listener_lb_type(model, resource)
             if not isinstance(kind, str):
@@ -159,6 +173,22 @@ class NetworkLoadBalancerWeightedForward(Rule):
                     fix="# if the API rejects the weights, forward to one target group and let ECS shift traffic\n"
                         "forward {\n  target_group {\n    arn = aws_lb_target_group.blue.arn\n  }\n}",
                 )
+
+
+def _address_of(model: Model, value) -> str | None:
+    target = resolve_resource(model, value)
+    return target.address if isinstance(target, Resource) else None
+
+
+def _task_set_target_groups(model: Model) -> set[str]:
+    groups: set[str] = set()
+    for task_set in model.by_type("aws_ecs_task_set"):
+        entries = task_set.get("load_balancer")
+        for entry in entries if isinstance(entries, list) else []:
+            address = _address_of(model, entry.get("target_group_arn") if isinstance(entry, dict) else None)
+            if address:
+                groups.add(address)
+    return groups
 
 
 RULES: list[Rule] = [

@@ -7,11 +7,16 @@ configuration does not contain; it is out of static scope and its id stays free.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterable, Iterator
 
+from validator.deployment_time import (
+    DEFAULT_UPDATE_TIMEOUT_MINUTES,
+    estimate_deployment,
+    fmt_minutes as _fmt,
+    update_timeout,
+    uses_network_load_balancer,
+)
 from validator.findings import Finding, Severity
 from validator.model import Model, Ref, Resource, Unknown, is_absent, to_number
 from validator.rules.base import Rule
@@ -19,8 +24,6 @@ from validator.rules.helpers import (
     controller_of,
     is_non_rolling,
     is_true,
-    load_balancers,
-    shifted_lb_type,
     strategy_of,
     unresolved,
 )
@@ -311,117 +314,7 @@ class PauseHookBlocksApply(Rule):
 
 
 # ----- R-37: estimated deployment time vs timeouts.update -------------------------------------------
-
-DEFAULT_UPDATE_TIMEOUT_MINUTES = 20  # service.go: schema.DefaultTimeout(20 * time.Minute)
-NLB_DELAY_MINUTES = 10  # ECS DG nlb-resources-for-blue-green.html: per TEST_/PRODUCTION_TRAFFIC_SHIFT
-LINEAR_DEFAULTS = (10.0, 6)  # API_LinearConfiguration: stepPercent, stepBakeTimeInMinutes
-CANARY_DEFAULTS = (5.0, 10)  # API_CanaryConfiguration: canaryPercent, canaryBakeTimeInMinutes
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|m|s|ms|us|µs|ns)")
-_UNIT_MINUTES = {"h": Fraction(60), "m": Fraction(1), "s": Fraction(1, 60), "ms": Fraction(1, 60_000),
-                 "us": Fraction(1, 60_000_000), "µs": Fraction(1, 60_000_000), "ns": Fraction(1, 60_000_000_000)}
-
-
-def duration_minutes(text: str) -> Fraction | None:
-    """Minutes in a Go duration string as Terraform timeouts take it ("60m", "1h30m", "90s"); None if invalid."""
-    text = text.strip()
-    if not text or text == "0":
-        return Fraction(0) if text == "0" else None
-    position, total = 0, Fraction(0)
-    for match in _DURATION_PART.finditer(text):
-        if match.start() != position:
-            return None
-        total += Fraction(match.group(1)) * _UNIT_MINUTES[match.group(2)]
-        position = match.end()
-    return total if position == len(text) else None
-
-
-@dataclass
-class Estimate:
-    """A lower bound of one deployment's duration, with each term explained."""
-
-    terms: list[tuple[Fraction, str]] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)  # inputs that could only make it longer
-
-    def add(self, minutes: Fraction | int | float, why: str) -> None:
-        self.terms.append((Fraction(str(minutes)) if isinstance(minutes, float) else Fraction(minutes), why))
-
-    @property
-    def minutes(self) -> Fraction:
-        return sum((minutes for minutes, _ in self.terms), Fraction(0))
-
-    def arithmetic(self) -> str:
-        shown = " + ".join(f"{_fmt(minutes)} ({why})" for minutes, why in self.terms) or "0"
-        return f"{shown} = {_fmt(self.minutes)} min"
-
-
-def _fmt(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
-
-
-def _minutes_value(value: Any, default: int | None, name: str, estimate: Estimate) -> Fraction:
-    if isinstance(value, (Ref, Unknown)):
-        estimate.unknown.append(name)
-        return Fraction(0)
-    number = to_number(value)
-    if number is None:
-        return Fraction(default or 0)
-    return Fraction(str(number))
-
-
-def estimate_deployment(strategy: str, config: dict, nlb: bool | None) -> Estimate:
-    """Lower bound of a deployment's duration, per catalogue R-37.
-
-    bake_time_in_minutes + (LINEAR: (ceil(100 / step_percent) - 1) x step_bake_time_in_minutes, since the
-    step bake is not applied after traffic reaches 100%) or (CANARY: canary_bake_time_in_minutes)
-    + with an NLB, 10 minutes per TEST_TRAFFIC_SHIFT and per PRODUCTION_TRAFFIC_SHIFT (which recurs once per
-    traffic step). Hook waits, scale-up and health checks only add to it.
-    """
-    estimate = Estimate()
-    bake = config.get("bake_time_in_minutes")
-    if is_absent(bake):
-        estimate.add(0, "bake_time_in_minutes not set")
-    else:
-        estimate.add(_minutes_value(bake, 0, "bake_time_in_minutes", estimate), "bake_time_in_minutes")
-    production_shifts = 1
-    if strategy == "LINEAR":
-        linear = _first(config.get("linear_configuration"))
-        step_value = linear.get("step_percent") if isinstance(linear, dict) else None
-        bake_value = linear.get("step_bake_time_in_minutes") if isinstance(linear, dict) else None
-        if isinstance(step_value, (Ref, Unknown)):
-            estimate.unknown.append("step_percent")
-            step = None
-        else:
-            step = to_number(step_value) if not is_absent(step_value) else LINEAR_DEFAULTS[0]
-        step_bake = _minutes_value(bake_value, LINEAR_DEFAULTS[1], "step_bake_time_in_minutes", estimate)
-        if step and step > 0:
-            steps = math.ceil(Fraction(100) / Fraction(str(step)))
-            production_shifts = steps
-            defaults = "" if isinstance(linear, dict) else ", API defaults"
-            estimate.add(
-                (steps - 1) * step_bake,
-                f"LINEAR: (ceil(100/{step:g}) - 1) = {steps - 1} steps x step_bake_time_in_minutes "
-                f"{_fmt(step_bake)}{defaults}",
-            )
-    elif strategy == "CANARY":
-        canary = _first(config.get("canary_configuration"))
-        percent_value = canary.get("canary_percent") if isinstance(canary, dict) else None
-        bake_value = canary.get("canary_bake_time_in_minutes") if isinstance(canary, dict) else None
-        if unresolved(percent_value):
-            estimate.unknown.append("canary_percent")  # a lower bound counts one production shift
-            production_shifts = 1
-        else:
-            percent = to_number(percent_value) if not is_absent(percent_value) else CANARY_DEFAULTS[0]
-            production_shifts = 1 if percent is not None and percent >= 100 else 2
-        canary_bake = _minutes_value(bake_value, CANARY_DEFAULTS[1], "canary_bake_time_in_minutes", estimate)
-        defaults = "" if isinstance(canary, dict) else ", API default"
-        estimate.add(canary_bake, f"CANARY: canary_bake_time_in_minutes{defaults}")
-    if nlb:
-        estimate.add(
-            NLB_DELAY_MINUTES * (1 + production_shifts),
-            f"NLB: 10 min x (1 TEST_TRAFFIC_SHIFT + {production_shifts} PRODUCTION_TRAFFIC_SHIFT)",
-        )
-    return estimate
+# The arithmetic lives in validator/deployment_time.py, shared with `tfbg timeline`.
 
 
 def _list(value: Any) -> list:
@@ -430,39 +323,6 @@ def _list(value: Any) -> list:
 
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else None
-
-
-def uses_network_load_balancer(service: Resource, model: Model) -> bool | None:
-    """Does the service's B/G traffic go through an NLB listener? None when that cannot be known."""
-    entries = load_balancers(service)
-    if isinstance(entries, Unknown):
-        return None
-    verdicts = []
-    for entry in entries:
-        if isinstance(entry.advanced, dict):
-            kind = shifted_lb_type(model, entry.advanced_value("production_listener_rule"))
-            verdicts.append(kind == "network" if isinstance(kind, str) else None)
-    if True in verdicts:
-        return True
-    if None in verdicts:
-        return None
-    return False
-
-
-def update_timeout(service: Resource) -> tuple[Fraction | Unknown | None, str]:
-    """(minutes, path) of timeouts.update; the provider default when not set. None when unreadable."""
-    timeouts = service.get("timeouts")
-    if isinstance(timeouts, list):  # HCL shape: a block list
-        path, value = "timeouts.0.update", service.get("timeouts.0.update")
-    else:  # plan JSON shape of the SDK's timeouts block: an object
-        path, value = "timeouts.update", service.get("timeouts.update")
-    # A plan read with --source carries the HCL's locations, whose shape may differ from the value's.
-    path = next((key for key in ("timeouts.0.update", "timeouts.update") if key in service.locations), path)
-    if isinstance(value, (Ref, Unknown)):
-        return Unknown("timeouts.update"), path
-    if is_absent(value):
-        return Fraction(DEFAULT_UPDATE_TIMEOUT_MINUTES), ""
-    return duration_minutes(str(value)), path
 
 
 class DeploymentOutlastsUpdateTimeout(Rule):
@@ -530,7 +390,7 @@ class DeploymentOutlastsUpdateTimeout(Rule):
 class PreProductionTrafficShiftStage(Rule):
     id = "TFBG308"
     severity = Severity.INFO
-    summary = "lifecycle_stages contains PRE_PRODUCTION_TRAFFIC_SHIFT: check that the pinned provider accepts it"
+    summary = "lifecycle_stages contains PRE_PRODUCTION_TRAFFIC_SHIFT: could not prove the pinned provider accepts it"
     resource_types = SERVICE
     source = HOOK_API + " (enum) vs provider doc website/docs/r/ecs_service.html.markdown (stage list)"
 
@@ -543,10 +403,12 @@ class PreProductionTrafficShiftStage(Rule):
             if isinstance(stages, list) and "PRE_PRODUCTION_TRAFFIC_SHIFT" in stages:
                 yield self.finding(
                     resource,
-                    f"{resource.address} has a lifecycle hook on PRE_PRODUCTION_TRAFFIC_SHIFT. The ECS API "
-                    "accepts this stage, but the provider documentation does not list it and the provider "
-                    "validates stages against the AWS SDK compiled into it: run terraform plan with your "
-                    "pinned hashicorp/aws version to confirm it is accepted.",
+                    f"could not prove: {resource.address} has a lifecycle hook on PRE_PRODUCTION_TRAFFIC_SHIFT, which "
+                    f"the ECS API accepts; whether hashicorp/aws {_oldest_admitted(model)} accepts it is not known "
+                    "to tfbg (the provider validates stages against the AWS SDK compiled into it; the SDK's ECS "
+                    "enum of the first blue/green releases lacks the stage, which the API reference lists together "
+                    "with PAUSE hooks, PR #48128). Run terraform plan with the oldest version your constraint "
+                    "admits, or raise its lower bound to a version you verified.",
                     path=f"{path}.lifecycle_stages",
                     fix='lifecycle_stages = ["POST_TEST_TRAFFIC_SHIFT"]  # if your hashicorp/aws rejects '
                         "PRE_PRODUCTION_TRAFFIC_SHIFT",
@@ -563,3 +425,18 @@ RULES: list[Rule] = [
     DeploymentOutlastsUpdateTimeout(),
     PreProductionTrafficShiftStage(),
 ]
+
+
+def _oldest_admitted(model: Model) -> str:
+    """The oldest hashicorp/aws version the configuration's constraints admit, as the unknown to name."""
+    from validator.rules.controller import aws_requirements
+    from validator.version_constraints import ConstraintError, lowest_admitted
+
+    constraints = [p.version_constraint for p in aws_requirements(model) if p.version_constraint]
+    if not constraints:
+        return "(no version constraint: any version)"
+    try:
+        lowest = lowest_admitted(constraints)
+    except ConstraintError:
+        return "(the version constraint cannot be read)"
+    return f"{lowest} (the oldest version {' and '.join(constraints)} admits)" if lowest else "(no version admitted)"

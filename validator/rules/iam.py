@@ -244,9 +244,10 @@ class ManagedPolicyArnTypo(Rule):
                 arn = managed.templated_arn(arn.why)  # "arn:${...partition}:iam::aws:policy/X"
             if not isinstance(arn, str):
                 continue
-            meant = managed.closest_known(arn)
-            if meant is None or meant == arn:
+            found = managed.meant_policy(arn)
+            if found is None or found[0] == arn:
                 continue
+            meant, how = found
             if isinstance(written, Unknown):
                 prefix = written.why.strip().strip('"').split(":iam::", 1)[0]
                 meant = prefix + ":iam::" + meant.split(":iam::", 1)[1]
@@ -254,10 +255,23 @@ class ManagedPolicyArnTypo(Rule):
             else:
                 shown = arn
             path = f"{attribute}.{position}" if isinstance(value, list) else attribute
+            if how == "typo":
+                # In no list, but a policy AWS published after the vendored list would look the same.
+                message = (
+                    f"{resource.address} attaches {shown}, which is in no list of AWS managed policies tfbg has "
+                    f"({managed.list_source()}); it is probably {meant}. If so, the attachment fails at apply (NoSuchEntity)."
+                )
+                severity = Severity.WARNING
+            else:
+                message = (
+                    f"{resource.address} attaches {shown}, which is not an AWS managed policy; the policy's ARN is {meant} "
+                    f"(other {'path' if how == 'path' else 'letter case'}). The attachment fails at apply (NoSuchEntity)."
+                )
+                severity = None
             yield self.finding(
                 resource,
-                f"{resource.address} attaches {shown}, which is not an AWS managed policy; the policy's ARN is {meant}. "
-                f"The attachment fails at apply (NoSuchEntity).",
+                message,
+                severity=severity,
                 path=path,
                 fix=f'{attribute.split(".")[0]} = "{meant}"' if attribute == "policy_arn" else f'use "{meant}" in {attribute}',
             )
@@ -496,7 +510,7 @@ def _strings(values: Any) -> list[str]:
 class PassRoleUnscoped(Rule):
     id = "TFBG208"
     severity = Severity.WARNING
-    summary = "iam:PassRole allowed on every role (Resource \"*\") or without an iam:PassedToService condition"
+    summary = "iam:PassRole allowed on every role (Resource \"*\") without an iam:PassedToService condition (named roles or a service condition: info)"
     resource_types = _POLICY_HOLDERS
     source = f"{INFRA_DOC} (PassRole with iam:PassedToService = ecs.amazonaws.com); IAM User Guide id_roles_use_passrole.html [inferred severity]"
 
@@ -508,20 +522,37 @@ class PassRoleUnscoped(Rule):
             patterns = [p for p in _strings(statement.actions) if p != "*" and glob_match(p, "iam:PassRole", ignore_case=True)]
             if not patterns:
                 continue
-            problems = []
-            if isinstance(statement.resources, list) and any(
+            every_role = isinstance(statement.resources, list) and any(
                 isinstance(r, str) and (r == "*" or glob_match(r, "arn:aws:iam::123456789012:role/any-role-name")) for r in statement.resources
-            ):
-                problems.append("on every role")
+            )
             conditions = statement.conditions if isinstance(statement.conditions, list) else None
-            if conditions is not None and not any(c.key.lower() == "iam:passedtoservice" for c in conditions):
-                problems.append("without an iam:PassedToService condition")
-            if not problems:
+            any_service = conditions is not None and not any(c.key.lower() == "iam:passedtoservice" for c in conditions)
+            if every_role and any_service:
+                # Any role, to any service: the holder can run code as the account's most privileged role.
+                message = (
+                    f"{resource.address} allows {patterns[0]} on every role and without an iam:PassedToService condition: "
+                    "whoever holds it can hand any role of the account to any service. Scope it to the roles it passes "
+                    "and to the service that receives them."
+                )
+                severity = None
+            elif every_role:
+                message = (
+                    f"{resource.address} allows {patterns[0]} on every role (limited by iam:PassedToService to the "
+                    "services it names): scope it to the roles it passes."
+                )
+                severity = Severity.INFO  # hygiene: AWS's own AWSCodeDeployRoleForECS is written this way
+            elif any_service:
+                message = (
+                    f"{resource.address} allows {patterns[0]} on the roles it names without an iam:PassedToService "
+                    "condition: those roles can be handed to any service. Name the service that receives them."
+                )
+                severity = Severity.INFO  # hygiene: the roles are named
+            else:
                 continue
             yield self.finding(
                 resource,
-                f"{resource.address} allows {patterns[0]} {' and '.join(problems)}: whoever holds it can hand any of those roles "
-                "to any service. Scope it to the roles it passes and to the service that receives them.",
+                message,
+                severity=severity,
                 path=_statement_path(statement, "actions"),
                 fix=(
                     "statement {\n"

@@ -206,7 +206,7 @@ def _find_shifted_resources(model: Model) -> dict[str, tuple[Resource, str]]:
 
 class PlanRewritesShiftedWeights(Rule):
     id = "TFBG703"
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: this apply reverts the traffic ECS/CodeDeploy shifted
     summary = "Plan rewrites the forward action of a rule or listener whose traffic ECS or CodeDeploy shifts"
     resource_types = LISTENER_RULE_TYPES + LISTENER_TYPES
     plan_only = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from validator.rules import deployment
 from validator.rules import iam
+from validator.rules import iam_principals
 from validator.rules import hooks
 from validator.rules import controller
 from validator.rules import codedeploy
@@ -23,6 +24,7 @@ from validator.rules.base import Rule
 ALL_RULES: list[Rule] = [
     *deployment.RULES,
     *iam.RULES,
+    *iam_principals.RULES,
     *hooks.RULES,
     *controller.RULES,
     *codedeploy.RULES,

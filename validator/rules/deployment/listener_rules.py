@@ -11,6 +11,7 @@ from validator.rules.base import Rule
 from validator.rules.deployment.conditions import conditions_of, rule_covers
 from validator.rules.deployment.wiring import ROLE_ATTRIBUTES, wirings
 from validator.rules.helpers import (
+    is_true,
     LISTENER_RULE_TYPES,
     LISTENER_TYPES,
     ForwardTarget,
@@ -265,23 +266,23 @@ class NlbTrafficShiftDelay(Rule):
         strategy = strategy_of(resource)
         if is_non_rolling(strategy) is False:
             return  # a ROLLING deployment shifts no traffic through the listener
+        wait = is_true(resource.get("wait_for_steady_state"))
+        if wait is not None:
+            # TFBG307 budgets the NLB delay into timeouts.update when apply waits; when it does not wait,
+            # the delay costs nothing Terraform can see. Only an unknown wait_for_steady_state leaves it open.
+            return
         for wiring in wirings(resource, model):
             if wiring.lb_type(PROD) != "network":
                 continue
-            extra = (
-                "; LINEAR/CANARY on NLB had contradictory documentation (an older canary page said unsupported): "
-                "verify in a test account"
-                if strategy in ("LINEAR", "CANARY")
-                else ""
-            )
-            yield self.finding(
+            yield self.unproven(
                 resource,
-                f"{resource.address} shifts traffic through a Network Load Balancer listener "
-                f"({wiring.value(PROD)}); ECS adds a 10-minute delay to TEST_TRAFFIC_SHIFT and "
-                "PRODUCTION_TRAFFIC_SHIFT (once per step for LINEAR/CANARY): budget timeouts.update and hook "
-                f"timeouts for it{extra}",
+                f"whether terraform apply waits for the deployment (wait_for_steady_state is "
+                f"{resource.get('wait_for_steady_state')}): through the Network Load Balancer listener "
+                f"{wiring.value(PROD)} ECS adds 10 minutes to TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT "
+                "(once per step for LINEAR/CANARY), which timeouts.update must allow when it waits",
                 path=wiring.path(PROD),
             )
+            return
 
 
 class DefaultActionBypassesShifting(Rule):

@@ -84,7 +84,7 @@ def forward_fix(primary: Any, alternate: Any, module: str) -> str:
 
 class ProductionRuleServesAlternate(Rule):
     id = "TFBG125"
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: no registered targets until the first deployment (503s)
     summary = "production rule as declared sends its traffic to the alternate target group, not the primary"
     resource_types = ("aws_ecs_service",)
     source = (

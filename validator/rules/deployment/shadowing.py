@@ -17,12 +17,12 @@ SERVICE = ("aws_ecs_service",)
 
 class ShadowedTestRule(Rule):
     id = "TFBG120"
-    severity = Severity.WARNING
+    severity = Severity.ERROR  # docs/severity.md: ALB evaluates rules by priority (documented)
     summary = "test listener rule is shadowed by the production rule evaluated before it (never matches)"
     resource_types = SERVICE
     source = (
-        "Pulumi awsx-next AlbServiceRoute docs (test rule must be evaluated before a production rule that matches "
-        "its requests) [reported]; ALB rule priority semantics, ELB user guide listener rules [inferred]"
+        "ELB user guide load-balancer-listeners.html#listener-rules ('Rules are evaluated in priority order, from the "
+        "lowest value to the highest value'); Pulumi awsx-next AlbServiceRoute docs (test rule before production) [reported]"
     )
 
     def check(self, resource: Resource, model: Model) -> Iterable[Finding]:
@@ -75,6 +75,10 @@ class ShadowedTestRule(Rule):
                     ),
                 )
                 return
+        if priority_p is not None and priority_p == priority_t:
+            # Equal priorities cannot share a listener (Elastic Load Balancing rejects a priority in use, so
+            # the apply fails before anything is shadowed): the rules are on separate listeners.
+            return
         unknowns = []
         if priority_p is None or priority_t is None:
             unknowns.append("the rule priorities")

@@ -1,0 +1,165 @@
+# A root configuration that runs the module with everything a new account needs around it: the
+# cluster, a task definition and its log group and execution role, security groups, a Service
+# Connect namespace. Only the network is an input: `terraform apply` in this directory,
+# with vpc_id and subnet_ids set, is the whole story. test_header_value is a secret: pass it as
+# TF_VAR_test_header_value (for example `export TF_VAR_test_header_value=$(openssl rand -hex 16)`).
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "Region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "vpc_id" {
+  description = "VPC to run in."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets of the tasks (public subnets: the tasks get public IP addresses to pull the image)."
+  type        = list(string)
+}
+
+variable "test_header_value" {
+  description = "Secret value of the test header."
+  type        = string
+  sensitive   = true
+}
+
+variable "container_image" {
+  description = "Image of the service (it must listen on container_port)."
+  type        = string
+  default     = "public.ecr.aws/nginx/nginx:stable"
+}
+
+variable "container_port" {
+  description = "Port the image listens on."
+  type        = number
+  default     = 80
+}
+
+locals {
+  name = "canary-service-connect"
+}
+
+data "aws_region" "current" {}
+
+module "service" {
+  source = "../.."
+
+  cluster_arn               = aws_ecs_cluster.this.arn
+  task_definition_arn       = aws_ecs_task_definition.app.arn
+  subnet_ids                = var.subnet_ids
+  security_group_ids        = [aws_security_group.tasks.id]
+  service_connect_namespace = aws_service_discovery_http_namespace.this.arn
+  test_header_value         = var.test_header_value
+  assign_public_ip          = true
+  container_port            = var.container_port
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = local.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  service_connect_defaults {
+    namespace = aws_service_discovery_http_namespace.this.arn
+  }
+}
+
+resource "aws_service_discovery_http_namespace" "this" {
+  name        = local.name
+  description = "Service Connect namespace of ${local.name}."
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/ecs/${local.name}"
+  retention_in_days = 30
+}
+
+data "aws_iam_policy_document" "task_execution_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+# Lets ECS pull the image and write the container's logs.
+resource "aws_iam_role" "task_execution" {
+  name               = "${local.name}-task-exec-${data.aws_region.current.region}"
+  assume_role_policy = data.aws_iam_policy_document.task_execution_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "task_execution" {
+  role       = aws_iam_role.task_execution.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = local.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.task_execution.arn
+
+  container_definitions = jsonencode([{
+    name      = "app"
+    image     = var.container_image
+    essential = true
+    portMappings = [{
+      name          = "http"
+      containerPort = var.container_port
+      protocol      = "tcp"
+      appProtocol   = "http"
+    }]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.region
+        awslogs-stream-prefix = "app"
+      }
+    }
+  }])
+}
+
+resource "aws_security_group" "tasks" {
+  name        = "${local.name}-tasks"
+  description = "Tasks of ${local.name}."
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "tasks" {
+  security_group_id            = aws_security_group.tasks.id
+  description                  = "From Service Connect clients in this group."
+  ip_protocol                  = "tcp"
+  from_port                    = var.container_port
+  to_port                      = var.container_port
+  referenced_security_group_id = aws_security_group.tasks.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "tasks" {
+  security_group_id = aws_security_group.tasks.id
+  description       = "Image pulls, logs and calls to other services."
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+output "service_id" {
+  value = module.service.service_id
+}
+
+output "deployment_timeout" {
+  value = module.service.deployment_timeout
+}

@@ -1,0 +1,299 @@
+variable "name" {
+  description = "Name of the ECS service; also the prefix of the target groups, roles and hook functions."
+  type        = string
+  default     = "canary-service-connect"
+
+  validation {
+    condition     = length(var.name) <= 26 && can(regex("^[a-z]([a-z0-9-]*[a-z0-9])?$", var.name))
+    error_message = "The name must be 1-26 lower-case letters, digits or hyphens, start with a letter and not end with a hyphen (role names \"<name>-ecs-hook-invoke-<region>\" are limited to 64 characters)."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ARN of the ECS cluster that runs the service."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:ecs:[^:]*:[0-9]*:cluster/", var.cluster_arn))
+    error_message = "The cluster_arn must be an ARN starting with arn:<partition>:ecs:<region>:<account>:cluster/."
+  }
+}
+
+variable "task_definition_arn" {
+  description = "ARN of the task definition to deploy (network mode awsvpc). Changing it starts a deployment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:ecs:[^:]*:[0-9]*:task-definition/", var.task_definition_arn))
+    error_message = "The task_definition_arn must be an ARN starting with arn:<partition>:ecs:<region>:<account>:task-definition/."
+  }
+}
+
+variable "container_name" {
+  description = "Container in the task definition that receives the traffic."
+  type        = string
+  default     = "app"
+}
+
+variable "container_port" {
+  description = "Port of that container; the target groups use it too."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.container_port >= 1 && var.container_port <= 65535
+    error_message = "The container_port must be from 1 to 65535."
+  }
+}
+
+variable "desired_count" {
+  description = "Number of tasks when the service is created; afterwards Application Auto Scaling sets it (the module ignores changes)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.desired_count >= 0 && floor(var.desired_count) == var.desired_count
+    error_message = "The desired_count must be a whole number of 0 or more."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Subnets for the tasks (awsvpc)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0
+    error_message = "Give at least one subnet."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups for the tasks; they must admit the clients in the namespace on container_port."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) > 0
+    error_message = "Give at least one security group."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Give the Fargate tasks public IP addresses."
+  type        = bool
+  default     = false
+}
+
+variable "capacity_provider_strategy" {
+  description = "Capacity providers to run the tasks on instead of the launch type (empty: launch type FARGATE). Changing it later needs force_new_deployment = true."
+  type        = list(object({ capacity_provider = string, weight = number, base = number }))
+  default     = []
+}
+
+variable "platform_version" {
+  description = "Fargate platform version (null: LATEST)."
+  type        = string
+  default     = null
+}
+
+variable "enable_execute_command" {
+  description = "Allow ECS Exec into the tasks (the task role needs the SSM permissions)."
+  type        = bool
+  default     = false
+}
+
+variable "propagate_tags" {
+  description = "Copy tags to the tasks from the SERVICE or the TASK_DEFINITION, or NONE."
+  type        = string
+  default     = "SERVICE"
+
+  validation {
+    condition     = contains(["SERVICE", "TASK_DEFINITION", "NONE"], var.propagate_tags)
+    error_message = "The propagate_tags must be SERVICE, TASK_DEFINITION or NONE."
+  }
+}
+
+variable "enable_ecs_managed_tags" {
+  description = "Let ECS tag the tasks with the cluster and service names."
+  type        = bool
+  default     = true
+}
+
+variable "service_registries" {
+  description = "Cloud Map service to register the tasks in (container_name and container_port may be null for A records); null: none."
+  type        = object({ registry_arn = string, container_name = string, container_port = number })
+  default     = null
+}
+
+variable "force_new_deployment" {
+  description = "Start a deployment on every apply even without a new task definition (e.g. to pull a moved image tag)."
+  type        = bool
+  default     = false
+}
+
+variable "bake_time_in_minutes" {
+  description = "Minutes both revisions keep running after all production traffic has moved, before the old one is stopped; a rollback in this window is instant."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bake_time_in_minutes >= 0 && var.bake_time_in_minutes <= 1440 && floor(var.bake_time_in_minutes) == var.bake_time_in_minutes
+    error_message = "The bake_time_in_minutes must be a whole number of minutes from 0 to 1440."
+  }
+}
+
+variable "canary_percent" {
+  description = "Percent of production traffic the canary receives first (0.1-100.0, multiples of 0.1)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.canary_percent >= 0.1 && var.canary_percent <= 100 && abs(var.canary_percent * 10 - floor(var.canary_percent * 10 + 0.5)) < 0.000001
+    error_message = "The canary_percent must be from 0.1 to 100 in multiples of 0.1."
+  }
+}
+
+variable "canary_bake_time_in_minutes" {
+  description = "Minutes the canary runs before the rest of the traffic moves."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.canary_bake_time_in_minutes >= 0 && var.canary_bake_time_in_minutes <= 1440 && floor(var.canary_bake_time_in_minutes) == var.canary_bake_time_in_minutes
+    error_message = "The canary_bake_time_in_minutes must be a whole number of minutes from 0 to 1440."
+  }
+}
+
+variable "service_connect_namespace" {
+  description = "Cloud Map namespace (ARN or name) the service joins."
+  type        = string
+}
+
+variable "service_connect_port_name" {
+  description = "Name of the container port mapping Service Connect exposes."
+  type        = string
+  default     = "http"
+}
+
+variable "service_connect_client_port" {
+  description = "Port clients call the service on."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.service_connect_client_port >= 1 && var.service_connect_client_port <= 65535
+    error_message = "The service_connect_client_port must be from 1 to 65535."
+  }
+}
+
+variable "service_connect_dns_name" {
+  description = "Name clients call the service by (null: the service name)."
+  type        = string
+  default     = null
+}
+
+variable "test_header_name" {
+  description = "HTTP header that sends a Service Connect client's request to the revision under test."
+  type        = string
+  default     = "x-tfbg-test"
+}
+
+variable "test_header_value" {
+  description = "Secret value of that header: a request on a Service Connect client that carries it reaches the revision under test. Use a long random value (e.g. openssl rand -hex 16) and keep it out of version control."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.test_header_value) >= 16
+    error_message = "The test_header_value must be a secret of 16 characters or more."
+  }
+}
+
+variable "autoscaling_min_capacity" {
+  description = "Fewest tasks Application Auto Scaling keeps."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.autoscaling_min_capacity >= 0
+    error_message = "The autoscaling_min_capacity must be 0 or more."
+  }
+}
+
+variable "autoscaling_max_capacity" {
+  description = "Most tasks Application Auto Scaling starts. During a deployment ECS runs this many of each revision at most."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.autoscaling_max_capacity >= 1
+    error_message = "The autoscaling_max_capacity must be 1 or more."
+  }
+}
+
+variable "autoscaling_cpu_target" {
+  description = "Average CPU utilisation (percent) to keep the service at; null: no CPU policy."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.autoscaling_cpu_target == null ? true : var.autoscaling_cpu_target > 0 && var.autoscaling_cpu_target <= 100
+    error_message = "The autoscaling_cpu_target must be from 1 to 100, or null."
+  }
+}
+
+variable "autoscaling_memory_target" {
+  description = "Average memory utilisation (percent) to keep the service at; null: no memory policy."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.autoscaling_memory_target == null ? true : var.autoscaling_memory_target > 0 && var.autoscaling_memory_target <= 100
+    error_message = "The autoscaling_memory_target must be from 1 to 100, or null."
+  }
+}
+
+variable "autoscaling_scale_in_cooldown" {
+  description = "Seconds between a scale-in and the next."
+  type        = number
+  default     = 300
+}
+
+variable "autoscaling_scale_out_cooldown" {
+  description = "Seconds between a scale-out and the next."
+  type        = number
+  default     = 60
+}
+
+variable "iam_role_path" {
+  description = "Path of the IAM roles the module creates."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/(.*/)?$", var.iam_role_path))
+    error_message = "The iam_role_path must start and end with a slash."
+  }
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "Permissions boundary for the IAM roles the module creates; null: none."
+  type        = string
+  default     = null
+}
+
+variable "deployment_timeout_margin_minutes" {
+  description = "Minutes added to the bake, hook and NLB times for scale-up, health checks and draining; the sum is the create/update timeout Terraform waits for a deployment."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deployment_timeout_margin_minutes >= 10
+    error_message = "The deployment_timeout_margin_minutes must be 10 or more."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}
