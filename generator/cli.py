@@ -7,11 +7,26 @@ import sys
 
 import typer
 
+import generator
 from validator.lint_cli import explain, lint, rules
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"tfbg {generator.__version__}")
+        raise typer.Exit()
+
+
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print tfbg's version and exit."
+    ),
+) -> None:
+    """Generate and lint Terraform modules for Amazon ECS blue/green, linear and canary deployments."""
+
+
 def _typer() -> typer.Typer:
-    return typer.Typer(
+    application = typer.Typer(
         name="tfbg",
         help="Generate and lint Terraform modules for Amazon ECS blue/green, linear and canary deployments.",
         no_args_is_help=True,
@@ -20,7 +35,10 @@ def _typer() -> typer.Typer:
         # Plain click help: rich's option table truncates long option names ("--listener-rule-pri…")
         # on an 80-column terminal.
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+    application.callback()(_options)
+    return application
 
 
 def _add_lint_commands(application: typer.Typer) -> None:
@@ -36,6 +54,7 @@ LINT_COMMANDS = ("lint", "rules", "explain")
 @functools.lru_cache(maxsize=None)
 def _full_app() -> typer.Typer:
     from generator.new_cli import new
+    from generator.update_cli import update
     from insight.graph_cli import graph
     from insight.migrate_cli import migrate
     from insight.policy_cli import policy
@@ -43,6 +62,7 @@ def _full_app() -> typer.Typer:
 
     application = _typer()
     application.command("new", short_help="Generate a Terraform module for an ECS service.")(new)
+    application.command("update", short_help="Re-render a module, keeping local edits.")(update)
     _add_lint_commands(application)
     application.command("timeline", short_help="Show each ECS deployment stage by stage.")(timeline)
     application.command("graph", short_help="Draw listeners, rules, target groups, roles, hooks.")(graph)

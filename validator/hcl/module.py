@@ -101,7 +101,14 @@ def _is_override(name: str) -> bool:
     return name == "override.tf" or name.endswith("_override.tf")
 
 
+NOT_A_TERRAFORM_FILE = ", not a Terraform file: skipped"
+
+
 def _parse_file(config: ModuleConfig, path: str) -> Block | None:
+    problem = reads.not_a_file(path)
+    if problem is not None:
+        config.diagnostics.append(Diagnostic(f"is {problem}{NOT_A_TERRAFORM_FILE}", Location(path)))
+        return None
     if not reads.isfile(path):
         return None
     try:

@@ -109,7 +109,12 @@ def parse_text(text: str, file: str) -> Block:
     try:
         tree = parses_to_tree(text)
     except UnexpectedInput as error:
-        raise ParseFailure(_describe(error), getattr(error, "line", None)) from None
+        line = getattr(error, "line", None)
+        opened = unterminated_string_line(text)
+        if opened is not None and (not isinstance(line, int) or line < 1 or opened <= line):
+            # The parser stumbles where the runaway string ends (often the end of file): point at its start.
+            raise ParseFailure("unterminated string: the quoted string that opens on this line is not closed on it", opened) from None
+        raise ParseFailure(_describe(error), line) from None
     except LarkError as error:  # grammar-level failures without a position
         raise ParseFailure(str(error).splitlines()[0], None) from None
     body = tree.children[0]
@@ -175,3 +180,92 @@ def _name(node: Tree | Token) -> str:
 def string_literal(node: Tree) -> str:
     """The text of a quoted string without interpolation (block labels)."""
     return "".join(str(part.children[0]) for part in node.children if isinstance(part, Tree))
+
+
+def unterminated_string_line(text: str) -> int | None:
+    """The line where the first quoted string that is not closed on its own line opens, or None.
+    A quoted HCL string cannot hold a newline (outside `${...}`); comments and heredocs are skipped."""
+    index, line, length = 0, 1, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif char == "#" or text.startswith("//", index):
+            index = _line_end(text, index)
+            continue
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = length if end < 0 else end + 2
+            line += text.count("\n", index, end)
+            index = end
+            continue
+        elif text.startswith("<<", index):
+            end = _heredoc_end(text, index)
+            if end is not None:
+                line += text.count("\n", index, end)
+                index = end
+                continue
+        elif char == '"':
+            end = _string_end(text, index + 1)
+            if end is None:
+                return line
+            line += text.count("\n", index, end)
+            index = end
+            continue
+        index += 1
+    return None
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def _heredoc_end(text: str, index: int) -> int | None:
+    """Index just after a heredoc's closing marker line, or None if `<<` does not open one here."""
+    start = index + 2 + (text.startswith("-", index + 2))
+    marker_end = start
+    while marker_end < len(text) and (text[marker_end].isalnum() or text[marker_end] in "_-"):
+        marker_end += 1
+    marker = text[start:marker_end]
+    if not marker or not text.startswith("\n", marker_end):
+        return None
+    position = marker_end + 1
+    while position < len(text):
+        end = _line_end(text, position)
+        if text[position:end].strip() == marker:
+            return end
+        position = end + 1
+    return len(text)
+
+
+def _string_end(text: str, index: int) -> int | None:
+    """Index just after the closing quote of a string whose body starts at `index`; None when a
+    newline (outside an interpolation) or the end of the text comes first."""
+    depth = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if text.startswith(("$${", "%%{"), index):
+            index += 3
+            continue
+        if text.startswith(("${", "%{"), index):
+            depth += 1
+            index += 2
+            continue
+        if depth and char == "}":
+            depth -= 1
+        elif depth and char == '"':  # a string inside an interpolation
+            end = _string_end(text, index + 1)
+            if end is None:
+                return None
+            index = end
+            continue
+        elif char == "\n" and not depth:
+            return None
+        elif char == '"':
+            return index + 1
+        index += 1
+    return None

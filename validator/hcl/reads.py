@@ -7,8 +7,10 @@ entry. tests/validator/test_result_cache.py fails when the loader reads the disk
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 from contextvars import ContextVar
 from typing import Iterator
 
@@ -81,6 +83,35 @@ def isdir(path: str) -> bool:
     return found
 
 
+def _not_a_file(path: str) -> str | None:
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if not os.path.lexists(path):
+            return None  # nothing there: the callers' own checks say so
+        if error.errno == errno.ELOOP:
+            return "a symlink loop"
+        if os.path.islink(path):
+            return f"a symlink to {os.readlink(path)!r}, which does not exist"
+        return f"unreadable ({error.strerror})"
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else (
+        "a socket" if stat.S_ISSOCK(info.st_mode) else "a device file"
+    )
+    return f"a symlink to {kind}" if os.path.islink(path) else kind
+
+
+def not_a_file(path: str) -> str | None:
+    """What stands at `path` when something does that is not a regular file tfbg can read (said in a
+    diagnostic): a FIFO, a socket, a device, a dangling or looping symlink. None for a regular file, a
+    directory (Terraform skips those too) or nothing at all. Never opens it: a FIFO would block the
+    read forever."""
+    found = _not_a_file(path)
+    _record("kind", path, found)
+    return found
+
+
 def unchanged(reads: list[Read]) -> bool:
     """Would the same reads see the same today?"""
     for kind, path, seen in reads:
@@ -101,6 +132,8 @@ def unchanged(reads: list[Read]) -> bool:
             now = os.path.isfile(path)
         elif kind == "isdir":
             now = os.path.isdir(path)
+        elif kind == "kind":
+            now = _not_a_file(path)
         else:
             return False
         if now != seen:

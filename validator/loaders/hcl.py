@@ -29,7 +29,7 @@ from validator.hcl.instance import (
     instance_suffix,
     variable_type,
 )
-from validator.hcl.module import MAX_FILE_BYTES, ModuleConfig, load_module_config, read_text, too_large
+from validator.hcl.module import MAX_FILE_BYTES, NOT_A_TERRAFORM_FILE, ModuleConfig, load_module_config, read_text, too_large
 from validator.hcl.parse import ParseFailure, parse_text
 from validator.model import (
     COMPUTED_LOCALLY,
@@ -63,6 +63,10 @@ def load_directory(
     root_config = _config(root_directory, configs, model)
     if not root_config.files and not model.diagnostics:
         raise InputError(f"{path}: no Terraform files (*.tf) in this directory")
+    if not root_config.files and all(d.message.endswith(NOT_A_TERRAFORM_FILE) for d in model.diagnostics):
+        model.diagnostics.append(
+            Diagnostic("no *.tf file in this directory could be read (each one is named on its own line); nothing was checked", Location(path))
+        )
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
@@ -107,13 +111,19 @@ def _root_variable_values(
         os.path.join(directory, n) for n in listing if n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")
     ]
     for file in automatic:
-        if reads.isfile(file):
+        problem = reads.not_a_file(file)
+        if problem is not None:
+            model.diagnostics.append(Diagnostic(f"is {problem}, not a variables file: skipped", Location(file)))
+        elif reads.isfile(file):
             file = os.path.normpath(file)
             try:
                 values.update(_read_tfvars(file))
             except _VarFileProblem as problem:
                 model.diagnostics.append(Diagnostic(problem.message, Location(file, problem.line)))
     for file in var_files:
+        problem = reads.not_a_file(file)
+        if problem is not None:
+            raise InputError(f"{file}: var file is {problem}, not a file")
         if not reads.isfile(file):
             raise InputError(f"{file}: var file not found")
         try:
@@ -255,6 +265,10 @@ class _ModuleCalls:
         if not reads.isdir(directory):
             _report(self.model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
             return f"its source directory {directory} does not exist"
+        cycle = _cycle(module, directory, call_path)
+        if cycle is not None:
+            _report(self.model, Diagnostic(f"{cycle} (source {source!r}); Terraform cannot load a module cycle", location))
+            return "it is a module cycle"
         if module.depth >= MAX_MODULE_DEPTH:
             _report(self.model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
             return f"modules are nested deeper than {MAX_MODULE_DEPTH} levels"
@@ -279,6 +293,21 @@ class _ModuleCalls:
             child.key_path = manifest_key
             children[key] = child
         return expansion, children
+
+
+def _cycle(module: ModuleInstance, directory: str, call_path: str) -> str | None:
+    """How a call from `module` closes a cycle ("module.a calls its own directory", "module cycle:
+    module.a.module.b.module.a calls the directory of module.a"), or None when `directory` is not the
+    directory of `module` or of a module above it."""
+    real = os.path.realpath(directory)
+    above: ModuleInstance | None = module
+    while above is not None:
+        if os.path.realpath(above.config.directory) == real:
+            if above is module:
+                return f"{call_path} calls its own directory"
+            return f"module cycle: {call_path} calls the directory of {_without_keys(above.address) or 'the root module'}"
+        above = above.parent
+    return None
 
 
 def _without_keys(address: str) -> str:
