@@ -1,8 +1,13 @@
-"""Make a large, realistic plan from a real one: the seed plan's root module becomes a module called
-with `for_each`, instantiated N times, as Terraform itself writes such a plan (addresses, nested child
-modules and instance keys), each instance with its own names as `name = each.key` would give.
+"""Make a large, realistic plan from a real one, in one of two shapes:
 
-    python bench/gen_plan.py SEED.json OUT.json --min-mb 100 [--name NAME_IN_SEED]
+- `modules` (default): the seed plan's root module becomes a module called with `for_each`,
+  instantiated N times, as Terraform itself writes such a plan (addresses, nested child modules and
+  instance keys), each instance with its own names as `name = each.key` would give;
+- `root`: the seed is a plan of many services in one root (bench/gen_services.py, planned with
+  bench/make_seed.py); its per-service resources (addresses and names containing `svc_`/`svc-`) are
+  copied under new names until the size is reached: thousands of services in one root module.
+
+    python bench/gen_plan.py SEED.json OUT.json --min-mb 100 [--name NAME_IN_SEED] [--shape root]
 """
 
 from __future__ import annotations
@@ -59,16 +64,50 @@ def generate(seed: dict, min_bytes: int, seed_name: str | None) -> dict:
     return plan
 
 
+def _per_service(items: list, key: str = "address") -> list:
+    return [item for item in items if "svc_" in item.get(key, "")]
+
+
+def generate_root(seed: dict, min_bytes: int) -> dict:
+    """Copies of the seed's per-service resources, renamed per copy (c001_svc_00003, c001-svc-00003)."""
+    config = seed.get("configuration", {}).get("root_module", {})
+    planned = seed.get("planned_values", {}).get("root_module", {})
+    per_service = json.dumps({
+        "config": _per_service(config.get("resources", [])),
+        "planned": _per_service(planned.get("resources", [])),
+        "changes": _per_service(seed.get("resource_changes", [])),
+    })
+    copies = max(1, -(-min_bytes // len(per_service)))
+    plan = {
+        "format_version": seed.get("format_version", "1.0"),
+        "terraform_version": seed.get("terraform_version", ""),
+        "planned_values": {"root_module": {"resources": [r for r in planned.get("resources", []) if "svc_" not in r["address"]]}},
+        "resource_changes": [r for r in seed.get("resource_changes", []) if "svc_" not in r["address"]],
+        "configuration": {
+            "provider_config": seed.get("configuration", {}).get("provider_config", {}),
+            "root_module": {"resources": [r for r in config.get("resources", []) if "svc_" not in r["address"]]},
+        },
+    }
+    for copy in range(copies):
+        chunk = json.loads(per_service.replace("svc_", f"c{copy:03d}_svc_").replace("svc-", f"c{copy:03d}-svc-"))
+        plan["configuration"]["root_module"]["resources"].extend(chunk["config"])
+        plan["planned_values"]["root_module"]["resources"].extend(chunk["planned"])
+        plan["resource_changes"].extend(chunk["changes"])
+    return plan
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed")
     parser.add_argument("out")
     parser.add_argument("--min-mb", type=float, default=100.0)
     parser.add_argument("--name", default="bluegreen-alb-hook", help="the module name used in the seed's resource names")
+    parser.add_argument("--shape", choices=("modules", "root"), default="modules")
     args = parser.parse_args()
     with open(args.seed, encoding="utf-8-sig") as handle:
         seed = json.load(handle)
-    plan = generate(seed, int(args.min_mb * 1024 * 1024), args.name)
+    size = int(args.min_mb * 1024 * 1024)
+    plan = generate_root(seed, size) if args.shape == "root" else generate(seed, size, args.name)
     with open(args.out, "w") as handle:
         json.dump(plan, handle)
         size = handle.tell()

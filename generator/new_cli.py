@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -23,7 +24,7 @@ from generator.answers import (
 from generator.answers_file import load_answers_file
 from generator.errors import UserError, fail
 from generator.render import render
-from generator.writer import check_target, write_module
+from generator.writer import check_target, describe, write_module
 
 # Option name per answer key (every answer has one).
 OPTION_NAMES = {key: "--" + key.replace("_", "-") for key in FIELDS}
@@ -45,7 +46,9 @@ def new(
         None, "--answers", help="Replay answers: a recorded .tfbg-answers.json or a plain JSON object of answers."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; unanswered questions take defaults."),
-    force: bool = typer.Option(False, "--force", help="Replace the contents of an existing non-empty --out directory."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace a module tfbg wrote: only files it wrote and nobody changed (see tfbg update)."
+    ),
     strategy: Optional[str] = typer.Option(None, help="blue-green | linear | canary. (default: blue-green)"),
     bake_time: Optional[str] = typer.Option(
         None, "--bake-time", help="Minutes both revisions run after the production shift (0-1440). (default: 5)"
@@ -118,36 +121,9 @@ def new(
     ),
 ) -> None:
     """Generate a Terraform module for an ECS service with blue/green, linear or canary deployments."""
-    given = {
-        "strategy": strategy,
-        "bake_time_in_minutes": bake_time,
-        "step_percent": step_percent,
-        "step_bake_time_in_minutes": step_bake_time,
-        "canary_percent": canary_percent,
-        "canary_bake_time_in_minutes": canary_bake_time,
-        "load_balancer": load_balancer,
-        "test_traffic": test_traffic,
-        "test_header_name": test_header_name,
-        "test_header_value": test_header_value,
-        "listener_rule_priority": listener_rule_priority,
-        "production_listener_port": production_listener_port,
-        "test_listener_port": test_listener_port,
-        "hooks": None if hooks is None else ([] if hooks.strip().lower() == "none" else hooks),
-        "alarm_rollback": alarm_rollback,
-        "circuit_breaker": circuit_breaker,
-        "launch_type": launch_type,
-        "desired_count": desired_count,
-        "container_name": container_name,
-        "container_port": container_port,
-        "least_privilege": least_privilege,
-        "controller": controller,
-        "external_deployer": external_deployer,
-        "autoscaling": autoscaling,
-        "wait_for_steady_state": wait_for_steady_state,
-        "pause_hooks": None if pause_hooks is None else ([] if pause_hooks.strip().lower() == "none" else pause_hooks),
-        "target_group_alarms": target_group_alarms,
-    }
+    given = given_answers(locals())
     try:
+        check_name(name)
         target = out if out is not None else Path(name)
         check_target(target, force=force)
         values: dict[str, Any] = {}
@@ -157,19 +133,23 @@ def new(
             recorded.pop("name", None)  # NAME on the command line wins
             values.update(recorded)
             labels.update(where)
-        for key, value in given.items():
-            if value is not None:
-                values[key] = value
-                labels[key] = OPTION_NAMES[key]
+        add_options(values, labels, given)
         values["name"] = name
         labels["name"] = "NAME"
         answers = build_labelled(values, labels)
-        if answers_file is None and not no_input and stdin_is_interactive():
+        interactive = answers_file is None and not no_input and stdin_is_interactive()
+        if interactive:
             answers = prompt_for(answers, asked=set(key for key, value in given.items() if value is not None))
+        check_applicable(answers, given)
         files = render(answers)
+        if interactive and not confirm_summary(answers, target, files):
+            typer.echo("tfbg: nothing written", err=True)
+            raise typer.Exit(code=1)
         write_module(target, files, force=force)
     except UserError as error:
         fail(str(error))
+    except OSError as error:  # e.g. an unreadable file in a directory --force inspects
+        fail(describe(target, error))
     route = "Service Connect" if answers.load_balancer == "service-connect" else answers.load_balancer.upper()
     typer.echo(f"tfbg: wrote {len(files)} files to {target}/ ({summary(answers)}, {route})")
 
@@ -180,6 +160,70 @@ def summary(answers: Answers) -> str:
     if answers.controller == "external":
         return "EXTERNAL, external deployer" if answers.external_deployer else "EXTERNAL canary"
     return answers.strategy
+
+
+_NEW_PARAMETERS = inspect.signature(new, eval_str=True).parameters
+# Answer key -> the name of its parameter in new() (and update()): every answer with an option.
+ANSWER_PARAMS = {
+    key: param
+    for key in FIELDS
+    if key != "name" and (param := OPTION_NAMES[key][2:].replace("-", "_")) in _NEW_PARAMETERS
+}
+# The options themselves, shared by `tfbg update`, so both commands take the same answer options.
+ANSWER_OPTIONS = [_NEW_PARAMETERS[param] for param in ANSWER_PARAMS.values()]
+ANSWER_HELP = {key: _NEW_PARAMETERS[param].default.help for key, param in ANSWER_PARAMS.items()}
+
+
+def given_answers(options: dict[str, Any]) -> dict[str, Any]:
+    """Answer key -> the value of its option (None when not given), from a command's parameters."""
+    given = {key: options[param] for key, param in ANSWER_PARAMS.items()}
+    for key in ("hooks", "pause_hooks"):  # lists of stages, where 'none' means the empty list
+        value = given.get(key)
+        given[key] = [] if isinstance(value, str) and value.strip().lower() == "none" else value
+    return given
+
+
+def add_options(values: dict[str, Any], labels: dict[str, str], given: dict[str, Any]) -> None:
+    for key, value in given.items():
+        if value is not None:
+            values[key] = value
+            labels[key] = OPTION_NAMES[key]
+
+
+def check_applicable(answers: Answers, given: dict[str, Any]) -> None:
+    """An option given on the command line that has no effect with the other answers (a question
+    that would not be asked) is an error, not silently ignored."""
+    relevant = set(relevant_questions(answers))
+    for key, value in given.items():
+        if value is not None and key not in relevant:
+            raise UserError(
+                f"{OPTION_NAMES[key]}: does not apply to this module ({summary(answers)}, "
+                f"{answers.load_balancer.upper()}, test traffic {answers.test_traffic}); remove it"
+            )
+
+
+def check_name(name: str) -> None:
+    """NAME is checked before anything else: '' or '.' must never be read as a directory."""
+    try:
+        coerce("name", name)
+    except ValueError as error:
+        raise UserError(f"NAME: {error}") from None
+
+
+def confirm_summary(answers: Answers, target: Path, files: dict[str, bytes]) -> bool:
+    """Show the answers that shape the module, then ask before writing."""
+    typer.echo("")
+    typer.echo(f"Module {answers.name}: {len(files)} files into {target}/")
+    for key in relevant_questions(answers):
+        value = getattr(answers, key)
+        if isinstance(value, tuple):
+            value = ", ".join(value) or "none"
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        typer.echo(f"  {PROMPTS[key].split(' (')[0].split(',')[0].rstrip('?')}: {value}")
+    return typer.confirm("Write the module?", default=True)
 
 
 def relevant_questions(answers: Answers) -> list[str]:
@@ -231,11 +275,13 @@ def ecs_questions(answers: Answers) -> list[str]:
         keys.append("production_listener_port")
         if answers.test_traffic == "listener":
             keys.append("test_listener_port")
+    # Alarm rollback before the circuit breaker: "no circuit breaker" is valid only once alarms are
+    # chosen, so asked the other way round an alarms-only rollback could never be answered.
     keys += [
         "hooks",
         "pause_hooks",
-        "circuit_breaker",
         "alarm_rollback",
+        "circuit_breaker",
     ]
     if answers.load_balancer == "alb":
         keys.append("target_group_alarms")
@@ -299,6 +345,7 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
     """Ask every relevant question not answered by an option; each has the current value as default.
     An invalid answer is explained and asked again."""
     values = {**answers.to_json(), "controller": answers.controller, "external_deployer": answers.external_deployer}
+    typer.echo("Enter keeps the [default]; ? explains a question.")
     index = 0
     while index < len(relevant_questions(Answers(**_typed(values)))):
         key = relevant_questions(Answers(**_typed(values)))[index]
@@ -319,6 +366,8 @@ def prompt_for(answers: Answers, *, asked: set[str]) -> Answers:
                     values["wait_for_steady_state"] = False
                 build_labelled(values, {})
                 break
+            except _HelpWanted:
+                typer.echo(f"  {explain(key)}")
             except UserError as error:
                 values[key] = previous
                 typer.echo(f"  {str(error).split(': ', 1)[-1]}", err=True)
@@ -344,12 +393,28 @@ def _ask(key: str, current: Any, values: dict[str, Any]) -> Any:
     if key == "test_traffic":
         text = f"Test traffic ({' | '.join(_test_choices(values))})"
     if FIELDS[key].kind is bool:
-        return typer.confirm(text, default=bool(current))
+        # A prompt rather than typer.confirm, which cannot take "?".
+        reply = _reply(f"{text} [{'Y/n' if current else 'y/N'}]", "y" if current else "n", show_default=False)
+        return coerce(key, reply)
     if key in ("hooks", "pause_hooks"):
-        default = ",".join(current) if current else "none"
-        reply = typer.prompt(text, default=default)
+        reply = _reply(text, ",".join(current) if current else "none")
         return [] if reply.strip().lower() == "none" else list(coerce(key, reply))
     default = current if not isinstance(current, float) else f"{current:g}"
-    reply = typer.prompt(text, default=str(default))
-    return coerce(key, reply)
+    return coerce(key, _reply(text, str(default)))
+
+
+class _HelpWanted(Exception):
+    """The user typed '?' at a prompt."""
+
+
+def _reply(text: str, default: str, **options: Any) -> str:
+    reply = typer.prompt(text, default=default, **options)
+    if reply.strip() == "?":
+        raise _HelpWanted
+    return reply
+
+
+def explain(key: str) -> str:
+    """What a question means: its option's help, and the option that answers it without a prompt."""
+    return f"{ANSWER_HELP.get(key, PROMPTS[key])} Option: {OPTION_NAMES[key]}."
 

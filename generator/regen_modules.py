@@ -11,14 +11,22 @@ from pathlib import Path
 from generator.answers import build
 from generator.canonical import CANONICAL
 from generator.render import render
-from generator.writer import write_module
+from generator.writer import recorded_hashes, replace_files, write_module
 
 MODULES_DIR = Path(__file__).resolve().parent.parent / "modules"
 
 
 def main() -> int:
     for name, answers in CANONICAL.items():
-        write_module(MODULES_DIR / name, render(build({"name": name, **answers})), force=True)
+        out = MODULES_DIR / name
+        files = render(build({"name": name, **answers}))
+        if out.is_dir():
+            # The canonical render replaces what the last one wrote; what tests or terraform left there
+            # (.build/, .terraform.lock.hcl: git-ignored) stays, as --force would refuse to delete it.
+            previous = recorded_hashes(out) or {}
+            replace_files(out, files, removes=[path for path in previous if path not in files])
+        else:
+            write_module(out, files, force=False)
         print(f"modules/{name}")
     return 0
 

@@ -92,7 +92,7 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def ecs_context(answers: Answers) -> dict[str, Any]:
+def ecs_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
     context = ecs_module.context(answers)
     route = "aws_lb_listener_rule" if answers.load_balancer == "alb" else "aws_lb_listener"
     context.update(
@@ -100,7 +100,7 @@ def ecs_context(answers: Answers) -> dict[str, Any]:
         test_route=f"{route}.test",
         lambda_runtime=LAMBDA_RUNTIME,
         lambda_handler=LAMBDA_HANDLER,
-        tfbg_version=generator.__version__,
+        tfbg_version=tfbg_version or generator.__version__,
     )
     return context
 
@@ -113,15 +113,17 @@ def _tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).lstrip("\n")
 
 
-def codedeploy_context(answers: Answers) -> dict[str, Any]:
+def codedeploy_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
     context = codedeploy_module.context(answers)
-    context.update(lambda_runtime=LAMBDA_RUNTIME, lambda_handler=LAMBDA_HANDLER, tfbg_version=generator.__version__)
+    context.update(
+        lambda_runtime=LAMBDA_RUNTIME, lambda_handler=LAMBDA_HANDLER, tfbg_version=tfbg_version or generator.__version__
+    )
     return context
 
 
-def external_context(answers: Answers) -> dict[str, Any]:
+def external_context(answers: Answers, tfbg_version: str | None = None) -> dict[str, Any]:
     context = external_module.context(answers)
-    context.update(tfbg_version=generator.__version__)
+    context.update(tfbg_version=tfbg_version or generator.__version__)
     return context
 
 
@@ -129,11 +131,12 @@ def external_context(answers: Answers) -> dict[str, Any]:
 KINDS = {"ecs": ecs_context, "codedeploy": codedeploy_context, "external": external_context}
 
 
-def render(answers: Answers, kind: str | None = None) -> dict[str, bytes]:
-    """Every file of the module, keyed by its path relative to the module directory (posix)."""
+def render(answers: Answers, kind: str | None = None, *, tfbg_version: str | None = None) -> dict[str, bytes]:
+    """Every file of the module, keyed by its path relative to the module directory (posix).
+    `tfbg_version` rebuilds a render an older tfbg made (`tfbg update`'s merge base)."""
     kind = kind or answers.controller
     template = TemplateKind.load(kind)
-    context = KINDS[kind](answers)
+    context = KINDS[kind](answers, tfbg_version)
     context.update(template_id=template.id, template_version=template.version)
     env = environment(template.root)
     files: dict[str, bytes] = {}

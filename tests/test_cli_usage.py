@@ -45,3 +45,16 @@ def test_help_on_an_80_column_terminal_shows_every_option_name_in_full(command, 
     assert result.returncode == 0 and "…" not in result.stdout
     for option in LONG_OPTIONS[command]:
         assert option in result.stdout, option
+
+
+def test_version():
+    import generator
+
+    result = tfbg("--version")
+    assert result.returncode == 0 and result.stdout == f"tfbg {generator.__version__}\n"
+
+
+@pytest.mark.parametrize("args", [["-h"], ["new", "-h"], ["update", "-h"], ["lint", "-h"]])
+def test_short_help_option(args):
+    result = tfbg(*args)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: ") and result.stderr == ""

@@ -71,7 +71,7 @@ def _has_tool_table(pyproject: str) -> bool:
     try:
         with open(pyproject, "rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # not ours to judge: skip it
         return False
     return isinstance(data.get("tool"), dict) and "tfbg" in data["tool"]
 
@@ -85,8 +85,11 @@ def load_config(path: str, known_rules: Iterable[str]) -> Config:
         raise InputError(f"{path}: cannot read config ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start}); TOML files are UTF-8") from None
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("tfbg")
+        tool = data.get("tool")
+        table = tool.get("tfbg") if isinstance(tool, dict) else None
         if not isinstance(table, dict):
             raise InputError(f"{path}: has no [tool.tfbg] table")
         where = f"{path} [tool.tfbg]"

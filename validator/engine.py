@@ -66,11 +66,10 @@ def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | Non
 
         rules = ALL_RULES
     findings: list[Finding] = []
-    positions = _positions_by_type(model)
     for rule in rules:
         if rule.id in config.disabled or (rule.plan_only and model.kind != "plan"):
             continue
-        for resource in _of_types(model, positions, rule.resource_types):
+        for resource in model.by_type(*rule.resource_types):  # indexed by type once per model
             if resource.read_from_aws:
                 # Terraform never writes what a data source reads: settings and ignore_changes
                 # rules do not apply to it. Rules still follow references to it (as unknowns).
@@ -81,21 +80,6 @@ def lint(model: Model, config: Config | None = None, rules: Iterable[Rule] | Non
     findings.extend(_diagnostics(model))
     findings = [_override(f, config) for f in findings if not config.excludes(f.location.file)]
     return _one_per_cause(sorted(_unique(findings), key=Finding.sort_key))
-
-
-def _positions_by_type(model: Model) -> dict[str, list[int]]:
-    """Where each resource type sits in the model: every rule would otherwise scan all resources
-    (Model.by_type), ~80 full scans of a large plan."""
-    positions: dict[str, list[int]] = {}
-    for position, resource in enumerate(model.resources):
-        positions.setdefault(resource.type, []).append(position)
-    return positions
-
-
-def _of_types(model: Model, positions: dict[str, list[int]], types: Iterable[str]) -> list[Resource]:
-    """The resources of these types in model order, as Model.by_type yields them."""
-    found = sorted({p for resource_type in types for p in positions.get(resource_type, ())})
-    return [model.resources[p] for p in found]
 
 
 def _run(rule: Rule, resource: Resource, model: Model) -> list[Finding]:

@@ -308,9 +308,20 @@ class Model:
         self._memo.clear()
 
     def by_type(self, *types: str) -> Iterator[Resource]:
-        for resource in self.resources:
-            if resource.type in types:
-                yield resource
+        """The resources of these types, in model order. Indexed once per model: rules and indexes
+        ask for one type among thousands of resources."""
+        index = self.memo("model.by_type", self._type_index)
+        if len(types) == 1:
+            return iter(index.get(types[0], ()))
+        positions = sorted(p for t in dict.fromkeys(types) for p in index.get(("#", t), ()))
+        return iter([self.resources[p] for p in positions])
+
+    def _type_index(self) -> dict[Any, list]:
+        index: dict[Any, list] = {}
+        for position, resource in enumerate(self.resources):
+            index.setdefault(resource.type, []).append(resource)
+            index.setdefault(("#", resource.type), []).append(position)
+        return index
 
     def get(self, address: str) -> Resource | None:
         if self._by_address is None:

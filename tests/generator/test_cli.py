@@ -56,16 +56,6 @@ def test_plain_answers_file_and_options_override_it(workdir):
     assert (answers["strategy"], answers["canary_percent"], answers["bake_time_in_minutes"]) == ("canary", 7.5, 3)
 
 
-def test_force_replaces_a_non_empty_directory(workdir):
-    (workdir / "out").mkdir()
-    (workdir / "out" / "old.txt").write_text("old")
-    result = run("svc", "--out", "out", "--force")
-    assert result.exit_code == 0, result.stderr
-    assert not (workdir / "out" / "old.txt").exists()
-    assert (workdir / "out" / "main.tf").is_file()
-    assert sorted(p.name for p in workdir.iterdir()) == ["out"]  # no staging or backup left behind
-
-
 def test_empty_existing_directory_is_used_without_force(workdir):
     (workdir / "out").mkdir()
     assert run("svc", "--out", "out").exit_code == 0
@@ -74,10 +64,10 @@ def test_empty_existing_directory_is_used_without_force(workdir):
 def test_prompts_on_a_terminal_ask_relevant_questions_with_defaults(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     # controller, strategy, bake, step %, step bake, LB, test traffic, priority, header name, header value, hooks,
-    # pause hooks, circuit breaker, alarms, target group alarms, wait, autoscaling, launch type, count,
-    # container, port, least privilege
+    # pause hooks, alarms, circuit breaker, target group alarms, wait, autoscaling, launch type, count,
+    # container, port, least privilege; Enter writes the summary
     replies = ["", "linear", "", "2", "33.3", "", "", "header", "", "", "", "pre_scale_up", "", "", "", "", "", "", "",
-               "", "", "", "y"]
+               "", "", "", "y", ""]
     result = run("svc", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.stderr
     assert "must be between 3.0 and 100.0" in result.stderr  # the bad step percent was asked again
@@ -110,10 +100,11 @@ def test_questions_answered_by_options_are_not_asked(workdir, monkeypatch):
     monkeypatch.setattr(new_cli, "stdin_is_interactive", lambda: True)
     result = run("svc", "--strategy", "canary", "--load-balancer", "nlb", input="\n" * 30)
     assert result.exit_code == 0, result.stderr
-    assert "Deployment strategy" not in result.stdout and "Load balancer" not in result.stdout
-    assert "Canary: percent of traffic" in result.stdout and "Test listener port" in result.stdout
-    assert "Production listener rule priority" not in result.stdout  # an ALB question
-    assert "Test traffic (listener | none)" in result.stdout  # no header routing on an NLB
+    questions = result.stdout.split("\nModule svc:")[0]  # without the summary
+    assert "Deployment strategy" not in questions and "Load balancer" not in questions
+    assert "Canary: percent of traffic" in questions and "Test listener port" in questions
+    assert "Production listener rule priority" not in questions  # an ALB question
+    assert "Test traffic (listener | none)" in questions  # no header routing on an NLB
 
 
 BAD_INPUTS = [
@@ -161,8 +152,15 @@ def assert_one_line_failure(result, message):
 def test_existing_non_empty_directory_without_force(workdir):
     (workdir / "svc").mkdir()
     (workdir / "svc" / "keep.tf").write_text("# mine\n")
-    assert_one_line_failure(run("svc"), "svc: directory exists and is not empty (use --force")
+    assert_one_line_failure(run("svc"), "svc: directory exists and is not empty (choose a new or empty directory)")
     assert tree(workdir / "svc") == {"keep.tf": b"# mine\n"}
+
+
+def test_existing_module_without_force_offers_force_and_update(workdir):
+    assert run("svc").exit_code == 0
+    assert_one_line_failure(
+        run("svc"), "svc: directory exists and is not empty (--force replaces a module tfbg wrote; 'tfbg update svc'"
+    )
 
 
 def test_out_is_a_file(workdir):
@@ -215,18 +213,17 @@ def test_failure_while_writing_leaves_nothing_behind(workdir, monkeypatch):
 
 
 def test_failure_while_replacing_keeps_the_old_directory(workdir, monkeypatch):
-    (workdir / "svc").mkdir()
-    (workdir / "svc" / "keep.tf").write_text("# mine\n")
-    monkeypatch.setattr(Path, "write_bytes", lambda self, data: (_ for _ in ()).throw(OSError(13, "Permission denied")))
-    assert_one_line_failure(run("svc", "--force"), "cannot write the module (Permission denied)")
-    assert tree(workdir / "svc") == {"keep.tf": b"# mine\n"}
+    assert run("svc", "--strategy", "linear").exit_code == 0
+    before = tree(workdir / "svc")
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert_one_line_failure(run("svc", "--force"), "cannot write the module (No space left on device)")
+    assert tree(workdir / "svc") == before
     assert sorted(p.name for p in workdir.iterdir()) == ["svc"]
 
 
 def test_rerender_in_place_from_the_modules_own_answers(workdir):
     assert run("svc", "--strategy", "linear", "--hooks", "PRE_SCALE_UP").exit_code == 0
     before = tree(workdir / "svc")
-    (workdir / "svc" / "main.tf").write_text("# edited\n")
     result = run("svc", "--answers", "svc/.tfbg-answers.json", "--out", "svc", "--force")
     assert result.exit_code == 0, result.stderr
     assert tree(workdir / "svc") == before

@@ -11,7 +11,9 @@ from validator.loaders.plan import load_plan
 
 MINIMAL = {"format_version": "1.0", "planned_values": {"root_module": {"resources": [
     {"address": "aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service", "name": "this",
-     "values": {"name": "svc"}}]}}}
+     "values": {"name": "svc"}}]}},
+    "resource_changes": [{"address": "aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service",
+                          "name": "this", "change": {"actions": ["create"], "after": {"name": "svc"}}}]}
 
 
 def write(tmp_path, data: bytes, name="plan.json"):

@@ -43,7 +43,9 @@ def test_a_source_that_did_not_make_the_plan_is_reported(tmp_path):
 
     plan = {"format_version": "1.0", "planned_values": {"root_module": {"resources": [
         {"address": "aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service", "name": "this",
-         "values": {"name": "svc"}}]}}}
+         "values": {"name": "svc"}}]}},
+        "resource_changes": [{"address": "aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service",
+                              "name": "this", "change": {"actions": ["create"], "after": {"name": "svc"}}}]}
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     source = tmp_path / "src"
     source.mkdir()

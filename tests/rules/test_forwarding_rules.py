@@ -60,6 +60,13 @@ def test_listener_protocol_tells_nlb_when_the_load_balancer_is_elsewhere():
     listener = Resource("aws_lb_listener.l", "aws_lb_listener", "l", values={
         "load_balancer_arn": Unknown("var.lb_arn"), "protocol": "TCP",
         "default_action": [{"type": "forward", "forward": [{"target_group": [tg("blue", 1), tg("green", 1)]}]}]})
-    findings = list(forwarding.NetworkLoadBalancerWeightedForward().check(listener, Model()))
+    rule = forwarding.NetworkLoadBalancerWeightedForward()
+    # A commercial (or unknown) partition: AWS launched NLB weighted target groups there.
+    assert list(rule.check(listener, Model())) == []
+    # A target group in the China partition: whether its API takes the weights is the unknown.
+    china = [tg("blue", 1), tg("green", 1)]
+    china[0]["arn"] = "arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/blue/0123456789abcdef"
+    listener.values["default_action"][0]["forward"][0]["target_group"] = china
+    findings = list(rule.check(listener, Model()))
     assert [f.severity for f in findings] == [Severity.INFO]
-    assert not findings[0].message.startswith("could not prove")
+    assert findings[0].message.startswith("could not prove") and "partition aws-cn" in findings[0].message

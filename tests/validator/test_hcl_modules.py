@@ -471,8 +471,8 @@ def test_the_module_shaped_configuration_lints_to_the_defects_it_really_has(tmp_
     findings = lint(load_directory(write(tmp_path, {**LB_MODULE, **SERVICE_MODULE, **ROOT})), Config())
     assert sorted((f.rule_id, f.severity.value, f.address) for f in findings) == [
         ("TFBG205", "error", "module.service[0].aws_ecs_service.this"),
-        ("TFBG701", "warning", 'module.lb.aws_lb_listener_rule.this["http/prod"]'),
-        ("TFBG701", "warning", 'module.lb.aws_lb_listener_rule.this["http/test"]'),
+        ("TFBG701", "error", 'module.lb.aws_lb_listener_rule.this["http/prod"]'),
+        ("TFBG701", "error", 'module.lb.aws_lb_listener_rule.this["http/test"]'),
     ], [f.message for f in findings]
     (hook,) = [f for f in findings if f.rule_id == "TFBG205"]
     assert "module.service[0].aws_iam_role.infrastructure[0], the role of lifecycle_hook[1]" in hook.message

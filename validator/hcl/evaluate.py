@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from validator.hcl import functions
+from validator.hcl.parse import parses_to_tree, span
 from validator.hcl.template import If, Interpolation, TemplateError, parse_template
 from validator.model import JsonDocument, Ref, Unknown, cause_of, is_known
 
@@ -59,10 +59,10 @@ class Evaluator:
     def text(self, node: Tree | Token) -> str:
         if isinstance(node, Token):
             return str(node)
-        meta = node.meta
-        if getattr(meta, "empty", True):
+        found = span(node)
+        if found is None:
             return "expression"
-        text = self.source[meta.start_pos : meta.end_pos]
+        text = self.source[found[0] : found[1]]
         text = " ".join(text.split())
         return text if len(text) <= _MAX_WHY else text[: _MAX_WHY - 3] + "..."
 
@@ -561,11 +561,9 @@ class Evaluator:
 
 
 def _node_span(node: Tree) -> tuple[int, int] | None:
-    """Where a node stands in its source text (start, end), or None when the parser did not say."""
-    meta = node.meta
-    if getattr(meta, "empty", True):
-        return None
-    return meta.start_pos, meta.end_pos
+    """Where a node stands in its source text (start, end), or None for a node without tokens."""
+    found = span(node)
+    return (found[0], found[1]) if found else None
 
 
 @dataclass(frozen=True)

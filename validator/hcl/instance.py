@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from lark import Tree
+from lark import Token, Tree
 
 from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps, cause_of
 from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
-from validator.hcl.parse import Attribute, Block
+from validator.hcl.parse import Attribute, Block, span
 from validator.hcl.types import ConversionError, Type, convert, parse_type
 from validator.model import MISSING, JsonDocument, Location, Ref, Unknown, is_known
 
@@ -547,10 +547,8 @@ def variable_type(declaration: Block) -> str:
 
 
 def _span(expr: Any) -> slice:
-    meta = getattr(expr, "meta", None)
-    if meta is None or getattr(meta, "empty", True):
-        return slice(0, 0)
-    return slice(meta.start_pos, meta.end_pos)
+    found = span(expr) if isinstance(expr, (Tree, Token)) else None
+    return slice(found[0], found[1]) if found else slice(0, 0)
 
 
 def declared_type(declaration: Block) -> Type | None:

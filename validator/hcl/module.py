@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from validator import progress
+from validator.hcl import reads
 from validator.hcl.parse import Attribute, Block, ParseFailure, parse_text
 from validator.hcl.references import check_module
 from validator.model import Diagnostic, Location
@@ -38,10 +40,20 @@ class ModuleConfig:
     lines: int = 0
 
 
-def read_text(path: str) -> str:
-    # utf-8-sig: Terraform reads a file that an editor saved with a UTF-8 byte order mark.
-    with open(path, encoding="utf-8-sig") as handle:
-        return handle.read()
+# Parsing costs about 100 bytes of memory per byte of HCL (a 50 MB file: several GiB): larger files
+# are refused with one line. Terraform configurations are rarely above 1 MiB a file.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def too_large(size: int) -> str:
+    return (
+        f"file too large to lint ({size / 1048576:.1f} MiB; tfbg parses .tf and .tfvars files up to "
+        f"{MAX_FILE_BYTES // 1048576} MiB): split it, or exclude its directory"
+    )
+
+
+# utf-8-sig: Terraform reads a file that an editor saved with a UTF-8 byte order mark.
+read_text = reads.read_text
 
 
 def load_module_config(directory: str) -> ModuleConfig:
@@ -51,7 +63,7 @@ def load_module_config(directory: str) -> ModuleConfig:
     """
     config = ModuleConfig(directory)
     try:
-        listing = sorted(os.listdir(directory or "."))
+        listing = reads.listdir(directory or ".")
     except OSError as error:
         config.diagnostics.append(
             Diagnostic(f"cannot read directory: {error.strerror}", Location(directory or "."))
@@ -89,11 +101,21 @@ def _is_override(name: str) -> bool:
     return name == "override.tf" or name.endswith("_override.tf")
 
 
+NOT_A_TERRAFORM_FILE = ", not a Terraform file: skipped"
+
+
 def _parse_file(config: ModuleConfig, path: str) -> Block | None:
-    if not os.path.isfile(path):
+    problem = reads.not_a_file(path)
+    if problem is not None:
+        config.diagnostics.append(Diagnostic(f"is {problem}{NOT_A_TERRAFORM_FILE}", Location(path)))
+        return None
+    if not reads.isfile(path):
         return None
     try:
-        text = read_text(path)
+        text = read_text(path, limit=MAX_FILE_BYTES)
+    except reads.TooLarge as error:
+        config.diagnostics.append(Diagnostic(too_large(error.size), Location(path)))
+        return None
     except UnicodeDecodeError as error:
         line = error.object[: error.start].count(b"\n") + 1
         message = "cannot read file: not UTF-8 text (Terraform requires UTF-8)"
@@ -104,6 +126,7 @@ def _parse_file(config: ModuleConfig, path: str) -> Block | None:
         return None
     config.files.append(path)
     config.lines += text.count("\n") + 1
+    progress.file_parsed()
     try:
         return parse_text(text, path)
     except ParseFailure as failure:

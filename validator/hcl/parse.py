@@ -1,17 +1,31 @@
 """Parse a .tf file with python-hcl2 into a light tree of blocks and attributes.
 
 We walk python-hcl2's raw Lark tree instead of its dict serialisation: the tree keeps every
-expression as a syntax tree (no `${...}` strings to parse a second time) and every node's line.
+expression as a syntax tree (no `${...}` strings to parse a second time).
 Each file is parsed exactly once.
+
+The parser is python-hcl2's grammar and post-lexer in a Lark instance of our own, built without
+`propagate_positions`: that option computes a position for every tree node while parsing (about
+half of the parse time) although tfbg needs positions only for blocks, attributes and the few
+expressions a message quotes. Every token keeps its position, and python-hcl2's grammar keeps every
+token (named terminals only), so `span()` finds a node's first and last token: the same position
+`propagate_positions` would have given. The parser's tables are cached in tfbg's cache directory
+(validator/cache_dir.py), not in site-packages, which is often read-only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hcl2.api import parses_to_tree
-from lark import Token, Tree
+import functools
+import os
+
+import hcl2.parser
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
+
+from validator.cache_dir import cache_directory
 
 
 class ParseFailure(Exception):
@@ -49,12 +63,58 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
+@functools.lru_cache(maxsize=None)
+def parser() -> Lark:
+    directory = cache_directory()
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        propagate_positions=False,
+        postlex=PostLexer(),
+        # Lark names the cache file after the grammar and options (a hash checked on load: an entry
+        # of another grammar or version is rebuilt; one that fails to load is rebuilt and rewritten).
+        cache=os.path.join(directory, "lark-hcl2.bin") if directory else False,
+    )
+
+
+def parses_to_tree(text: str) -> Tree:
+    """python-hcl2's parses_to_tree, with our parser (the newline: lark-parser/lark#237)."""
+    return parser().parse(text + "\n")
+
+
+def span(node: Tree | Token) -> tuple[int, int, int, int] | None:
+    """(start_pos, end_pos, line, end_line) of a node: from its first to its last token; None for a
+    node without tokens (an empty body)."""
+    first, last = _edge_token(node, 0), _edge_token(node, -1)
+    if first is None or last is None:
+        return None
+    return first.start_pos, last.end_pos, first.line, last.end_line
+
+
+def _edge_token(node: Tree | Token, end: int) -> Token | None:
+    if isinstance(node, Token):
+        return node
+    children = node.children if end == 0 else reversed(node.children)
+    for child in children:
+        if isinstance(child, (Tree, Token)):
+            found = _edge_token(child, end)
+            if found is not None:
+                return found
+    return None
+
+
 def parse_text(text: str, file: str) -> Block:
     """The file's top-level body, as a Block of type "" (attributes are invalid at top level)."""
     try:
         tree = parses_to_tree(text)
     except UnexpectedInput as error:
-        raise ParseFailure(_describe(error), getattr(error, "line", None)) from None
+        line = getattr(error, "line", None)
+        opened = unterminated_string_line(text)
+        if opened is not None and (not isinstance(line, int) or line < 1 or opened <= line):
+            # The parser stumbles where the runaway string ends (often the end of file): point at its start.
+            raise ParseFailure("unterminated string: the quoted string that opens on this line is not closed on it", opened) from None
+        raise ParseFailure(_describe(error), line) from None
     except LarkError as error:  # grammar-level failures without a position
         raise ParseFailure(str(error).splitlines()[0], None) from None
     body = tree.children[0]
@@ -83,7 +143,8 @@ def _fill(block: Block, body: Tree, file: str, text: str) -> None:
         if child.data == "attribute":
             name = _name(child.children[0])
             expr = child.children[2]
-            block.attributes[name] = Attribute(name, expr, child.meta.line, child.meta.end_line, file, text)
+            _, _, line, end_line = span(child)  # type: ignore[misc] (an attribute has tokens)
+            block.attributes[name] = Attribute(name, expr, line, end_line, file, text)
         elif child.data == "block":
             block.blocks.append(_block(child, file, text))
 
@@ -103,7 +164,8 @@ def _block(node: Tree, file: str, text: str) -> Block:
                     block_type = _name(child)
                 else:
                     labels.append(_name(child))
-    block = Block(block_type, labels, file, node.meta.line, node.meta.end_line, source=text)
+    _, _, line, end_line = span(node)  # type: ignore[misc] (a block has tokens)
+    block = Block(block_type, labels, file, line, end_line, source=text)
     if body is not None:
         _fill(block, body, file, text)
     return block
@@ -118,3 +180,92 @@ def _name(node: Tree | Token) -> str:
 def string_literal(node: Tree) -> str:
     """The text of a quoted string without interpolation (block labels)."""
     return "".join(str(part.children[0]) for part in node.children if isinstance(part, Tree))
+
+
+def unterminated_string_line(text: str) -> int | None:
+    """The line where the first quoted string that is not closed on its own line opens, or None.
+    A quoted HCL string cannot hold a newline (outside `${...}`); comments and heredocs are skipped."""
+    index, line, length = 0, 1, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif char == "#" or text.startswith("//", index):
+            index = _line_end(text, index)
+            continue
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = length if end < 0 else end + 2
+            line += text.count("\n", index, end)
+            index = end
+            continue
+        elif text.startswith("<<", index):
+            end = _heredoc_end(text, index)
+            if end is not None:
+                line += text.count("\n", index, end)
+                index = end
+                continue
+        elif char == '"':
+            end = _string_end(text, index + 1)
+            if end is None:
+                return line
+            line += text.count("\n", index, end)
+            index = end
+            continue
+        index += 1
+    return None
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def _heredoc_end(text: str, index: int) -> int | None:
+    """Index just after a heredoc's closing marker line, or None if `<<` does not open one here."""
+    start = index + 2 + (text.startswith("-", index + 2))
+    marker_end = start
+    while marker_end < len(text) and (text[marker_end].isalnum() or text[marker_end] in "_-"):
+        marker_end += 1
+    marker = text[start:marker_end]
+    if not marker or not text.startswith("\n", marker_end):
+        return None
+    position = marker_end + 1
+    while position < len(text):
+        end = _line_end(text, position)
+        if text[position:end].strip() == marker:
+            return end
+        position = end + 1
+    return len(text)
+
+
+def _string_end(text: str, index: int) -> int | None:
+    """Index just after the closing quote of a string whose body starts at `index`; None when a
+    newline (outside an interpolation) or the end of the text comes first."""
+    depth = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if text.startswith(("$${", "%%{"), index):
+            index += 3
+            continue
+        if text.startswith(("${", "%{"), index):
+            depth += 1
+            index += 2
+            continue
+        if depth and char == "}":
+            depth -= 1
+        elif depth and char == '"':  # a string inside an interpolation
+            end = _string_end(text, index + 1)
+            if end is None:
+                return None
+            index = end
+            continue
+        elif char == "\n" and not depth:
+            return None
+        elif char == '"':
+            return index + 1
+        index += 1
+    return None

@@ -9,12 +9,12 @@ reported; names bound by `for` expressions and `dynamic` iterators are not refer
 
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 from lark import Token, Tree
 
-from validator.hcl.parse import Block
+from validator.hcl import reads
+from validator.hcl.parse import Block, span
 from validator.model import Diagnostic, Location
 
 # hashicorp/terraform internal/lang/funcs/collection.go (ListFunc, MapFunc): what Terraform >= 0.15 says.
@@ -106,7 +106,7 @@ class _NoReferences:
 
 def _has_json(directory: str) -> bool:
     try:
-        return any(name.endswith(".tf.json") for name in os.listdir(directory or "."))
+        return any(name.endswith(".tf.json") for name in reads.listdir(directory or "."))
     except OSError:
         return False
 
@@ -140,6 +140,11 @@ def _bare_identifier(expr) -> str | None:
     return None
 
 
+def _line(node: Tree) -> int | None:
+    found = span(node)  # the parser keeps positions on tokens only (validator/hcl/parse.py)
+    return found[2] if found else None
+
+
 def _check_expression(node, declared: _Declared, bound: frozenset[str], *, is_base: bool = False) -> Iterator[tuple[str, int]]:
     if not isinstance(node, Tree):
         return
@@ -155,15 +160,15 @@ def _check_expression(node, declared: _Declared, bound: frozenset[str], *, is_ba
         names = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
         if len(names) == 1 and str(names[0].children[0]) in REMOVED_FUNCTIONS:
             name = str(names[0].children[0])
-            yield f'Call to function "{name}" failed: {REMOVED_FUNCTIONS[name]}', node.meta.line
+            yield f'Call to function "{name}" failed: {REMOVED_FUNCTIONS[name]}', _line(node)
     if kind in _TRAVERSALS and not is_base:
         problem = _reference_problem(_chain(node), declared, bound)
         if problem:
-            yield problem, node.meta.line
+            yield problem, _line(node)
     if kind == "expr_term" and not is_base:
         name = _bare_identifier(node)
         if name is not None and name not in bound and name not in _BARE_ALLOWED:
-            yield _bare_problem(name), node.meta.line
+            yield _bare_problem(name), _line(node)
     if kind == "object_elem_key":
         # `{ name = ... }`: a bare identifier key is a name, not a reference.
         if _bare_identifier(node.children[0]) is not None:

@@ -107,12 +107,23 @@ def role_of(model: Model, value: Any) -> Resource | Unknown | None:
         if isinstance(found, Resource) and found.type == "aws_iam_role":
             return found
         if isinstance(value, str) and value.startswith("arn:") and ":role/" in value:
-            name = value.rsplit("/", 1)[-1]
-            for role in model.by_type("aws_iam_role"):
-                if role.values.get("name") == name:
-                    return role
+            # A role of this configuration named by its literal ARN; indexed once per model, since
+            # an ARN of a role managed elsewhere (a shared hook role) would otherwise scan every role.
+            found_by_name = model.memo("iam.roles_by_name", lambda: _roles_by_name(model)).get(value.rsplit("/", 1)[-1])
+            if found_by_name is not None:
+                return found_by_name
         return found if isinstance(found, Unknown) else None
     return None
+
+
+def _roles_by_name(model: Model) -> dict[str, Resource]:
+    """Known role names -> the first aws_iam_role (in model order) with that name."""
+    index: dict[str, Resource] = {}
+    for role in model.by_type("aws_iam_role"):
+        name = role.values.get("name")
+        if isinstance(name, str):
+            index.setdefault(name, role)
+    return index
 
 
 # -- what each role needs ---------------------------------------------------------------------------

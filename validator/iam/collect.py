@@ -286,7 +286,7 @@ class IamIndex:
         exclusive_inline = self._exclusive_names(role, "aws_iam_role_policies_exclusive", "policy_names")
         exclusive_arns = self._exclusive_names(role, "aws_iam_role_policy_attachments_exclusive", "policy_arns")
 
-        for resource in self._linked(role, "aws_iam_role_policy", "role"):
+        for resource in self.linked(role, "aws_iam_role_policy", "role"):
             matches = role_matches(resource.values.get("role"), role)
             label = resource.address
             if matches is None:
@@ -299,7 +299,7 @@ class IamIndex:
                 continue  # aws_iam_role_policies_exclusive deletes inline policies it does not list
             result.permissions.append(self.policy_from_value(resource.values.get("policy"), Origin(resource.address, "policy"), label))
 
-        for resource in self._linked(role, "aws_iam_role_policy_attachment", "role"):
+        for resource in self.linked(role, "aws_iam_role_policy_attachment", "role"):
             matches = role_matches(resource.values.get("role"), role)
             arn = resource.values.get("policy_arn")
             if matches is None:
@@ -307,7 +307,7 @@ class IamIndex:
                 continue
             if matches and not (exclusive_arns is not None and isinstance(arn, str) and arn not in exclusive_arns):
                 result.attachments.append(Attachment(arn, Origin(resource.address, "policy_arn")))
-        for resource in self._linked(role, "aws_iam_policy_attachment", "roles"):
+        for resource in self.linked(role, "aws_iam_policy_attachment", "roles"):
             roles = resource.values.get("roles")
             if isinstance(roles, Unknown):
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: roles is {roles}"), Origin(resource.address, "roles")))
@@ -317,7 +317,7 @@ class IamIndex:
                 result.attachments.append(Attachment(resource.values.get("policy_arn"), Origin(resource.address, "policy_arn")))
             elif None in states:
                 result.attachments.append(Attachment(Unknown(f"{resource.address}: a role in roles is not known statically"), Origin(resource.address, "roles")))
-        for resource in self._linked(role, "aws_iam_role_policy_attachments_exclusive", "role_name"):
+        for resource in self.linked(role, "aws_iam_role_policy_attachments_exclusive", "role_name"):
             if role_matches(resource.values.get("role_name"), role):
                 arns = resource.values.get("policy_arns")
                 if isinstance(arns, Unknown):
@@ -334,14 +334,14 @@ class IamIndex:
         return result
 
     def _exclusive_names(self, role: Resource, resource_type: str, attribute: str) -> set[str] | None:
-        for resource in self._linked(role, resource_type, "role_name"):
+        for resource in self.linked(role, resource_type, "role_name"):
             if role_matches(resource.values.get("role_name"), role):
                 names = resource.values.get(attribute)
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
                     return set(names)
         return None
 
-    def _linked(self, role: Resource, resource_type: str, attribute: str) -> list[Resource]:
+    def linked(self, role: Resource, resource_type: str, attribute: str) -> list[Resource]:
         """The resources of a type whose `attribute` may name this role, in model order (a superset
         of the matches: callers still apply `role_matches`). Indexed once per type, so collecting
         every role of a large model stays linear."""

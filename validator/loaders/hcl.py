@@ -16,6 +16,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from validator.errors import InputError
+from validator.hcl import reads
 from validator.hcl.evaluate import Evaluator
 from validator.hcl.instance import (
     NO_KEY,
@@ -28,7 +29,7 @@ from validator.hcl.instance import (
     instance_suffix,
     variable_type,
 )
-from validator.hcl.module import ModuleConfig, load_module_config, read_text
+from validator.hcl.module import MAX_FILE_BYTES, NOT_A_TERRAFORM_FILE, ModuleConfig, load_module_config, read_text, too_large
 from validator.hcl.parse import ParseFailure, parse_text
 from validator.model import (
     COMPUTED_LOCALLY,
@@ -53,7 +54,7 @@ def load_directory(
     """The Model of the root module at `path`. Raises InputError for a path that is no directory
     or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic."""
     root_directory = os.path.normpath(path)
-    if not os.path.isdir(root_directory):
+    if not reads.isdir(root_directory):
         raise InputError(f"{path}: not a directory")
     model = Model(kind="hcl")
     configs: dict[str, ModuleConfig] = {}
@@ -62,6 +63,10 @@ def load_directory(
     root_config = _config(root_directory, configs, model)
     if not root_config.files and not model.diagnostics:
         raise InputError(f"{path}: no Terraform files (*.tf) in this directory")
+    if not root_config.files and all(d.message.endswith(NOT_A_TERRAFORM_FILE) for d in model.diagnostics):
+        model.diagnostics.append(
+            Diagnostic("no *.tf file in this directory could be read (each one is named on its own line); nothing was checked", Location(path))
+        )
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
@@ -99,21 +104,27 @@ def _root_variable_values(
     for name in ("terraform.tfvars", "terraform.tfvars.json"):
         automatic.append(os.path.join(directory, name))
     try:
-        listing = sorted(os.listdir(directory))
+        listing = reads.listdir(directory)
     except OSError:
         listing = []
     automatic += [
         os.path.join(directory, n) for n in listing if n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")
     ]
     for file in automatic:
-        if os.path.isfile(file):
+        problem = reads.not_a_file(file)
+        if problem is not None:
+            model.diagnostics.append(Diagnostic(f"is {problem}, not a variables file: skipped", Location(file)))
+        elif reads.isfile(file):
             file = os.path.normpath(file)
             try:
                 values.update(_read_tfvars(file))
             except _VarFileProblem as problem:
                 model.diagnostics.append(Diagnostic(problem.message, Location(file, problem.line)))
     for file in var_files:
-        if not os.path.isfile(file):
+        problem = reads.not_a_file(file)
+        if problem is not None:
+            raise InputError(f"{file}: var file is {problem}, not a file")
+        if not reads.isfile(file):
             raise InputError(f"{file}: var file not found")
         try:
             values.update(_read_tfvars(file))
@@ -164,7 +175,9 @@ class _VarFileProblem(Exception):
 
 def _read_tfvars(file: str) -> dict[str, Any]:
     try:
-        text = read_text(file)
+        text = read_text(file, limit=MAX_FILE_BYTES)
+    except reads.TooLarge as error:
+        raise _VarFileProblem(too_large(error.size)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise _VarFileProblem(f"cannot read var file ({error})") from None
     if file.endswith(".json"):
@@ -249,9 +262,13 @@ class _ModuleCalls:
             )
             _report(self.model, Diagnostic(message, location, severity="info"))
             return "its source is not on disk (run `terraform init`), its outputs are not known"
-        if not os.path.isdir(directory):
+        if not reads.isdir(directory):
             _report(self.model, Diagnostic(f"{call_path}: module source {source!r}: directory {directory} does not exist", location))
             return f"its source directory {directory} does not exist"
+        cycle = _cycle(module, directory, call_path)
+        if cycle is not None:
+            _report(self.model, Diagnostic(f"{cycle} (source {source!r}); Terraform cannot load a module cycle", location))
+            return "it is a module cycle"
         if module.depth >= MAX_MODULE_DEPTH:
             _report(self.model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
             return f"modules are nested deeper than {MAX_MODULE_DEPTH} levels"
@@ -276,6 +293,21 @@ class _ModuleCalls:
             child.key_path = manifest_key
             children[key] = child
         return expansion, children
+
+
+def _cycle(module: ModuleInstance, directory: str, call_path: str) -> str | None:
+    """How a call from `module` closes a cycle ("module.a calls its own directory", "module cycle:
+    module.a.module.b.module.a calls the directory of module.a"), or None when `directory` is not the
+    directory of `module` or of a module above it."""
+    real = os.path.realpath(directory)
+    above: ModuleInstance | None = module
+    while above is not None:
+        if os.path.realpath(above.config.directory) == real:
+            if above is module:
+                return f"{call_path} calls its own directory"
+            return f"module cycle: {call_path} calls the directory of {_without_keys(above.address) or 'the root module'}"
+        above = above.parent
+    return None
 
 
 def _without_keys(address: str) -> str:

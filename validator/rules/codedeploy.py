@@ -247,6 +247,19 @@ class CodeDeployServiceIgnoreChanges(Rule):
         )
 
 
+def _ecs_groups_by_app(model: Model) -> dict[str, list[Resource]]:
+    """aws_codedeploy_app address -> the deployment groups with an ecs_service block that use it
+    (built once: a scan of every group per app is quadratic in a monorepo)."""
+    index: dict[str, list[Resource]] = {}
+    for group in model.by_type(DEPLOYMENT_GROUP):
+        if is_absent(group.get("ecs_service")):
+            continue
+        app = app_of(group, model)
+        if isinstance(app, Resource):
+            index.setdefault(app.address, []).append(group)
+    return index
+
+
 # --- R-50 ------------------------------------------------------------------------------------------
 
 
@@ -261,11 +274,7 @@ class CodeDeployAppComputePlatform(Rule):
     )
 
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
-        groups = [
-            g
-            for g in model.by_type(DEPLOYMENT_GROUP)
-            if not is_absent(g.get("ecs_service")) and app_of(g, model) is resource
-        ]
+        groups = model.memo("codedeploy.ecs_groups_by_app", lambda: _ecs_groups_by_app(model)).get(resource.address, [])
         if not groups:
             return
         platform = resource.get("compute_platform")

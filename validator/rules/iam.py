@@ -654,7 +654,7 @@ class ExclusivePolicyConflict(Rule):
         if isinstance(arns, list) and "managed_policy_arns" in resource.values:
             others = [
                 other.address
-                for other in model.by_type(*_ROLE_ATTRIBUTE)
+                for other in _linked(model, resource, _ROLE_ATTRIBUTE)
                 if any(role_matches(v, resource) for v in _as_values(other.values.get(_ROLE_ATTRIBUTE[other.type])))
             ]
             if others:
@@ -670,7 +670,7 @@ class ExclusivePolicyConflict(Rule):
         if isinstance(inline, list) and inline:
             others = [
                 other.address
-                for other in model.by_type("aws_iam_role_policy", "aws_iam_role_policies_exclusive")
+                for other in _linked(model, resource, {"aws_iam_role_policy": "role", "aws_iam_role_policies_exclusive": "role_name"})
                 if role_matches(other.values.get("role" if other.type == "aws_iam_role_policy" else "role_name"), resource)
             ]
             if others:
@@ -682,6 +682,15 @@ class ExclusivePolicyConflict(Rule):
                     fix="Move the inline_policy blocks into aws_iam_role_policy resources (or the reverse).",
                     related=others,
                 )
+
+
+def _linked(model: Model, role: Resource, attributes: dict[str, str]) -> list[Resource]:
+    """Resources of these types whose role attribute may name `role`, in model order (a superset:
+    callers still apply role_matches). From the IAM index's per-type links, not a scan per role."""
+    index = iam_index(model)
+    found = [other for resource_type, attribute in attributes.items() for other in index.linked(role, resource_type, attribute)]
+    positions = model.memo("model.positions", lambda: {id(r): p for p, r in enumerate(model.resources)})
+    return sorted(found, key=lambda r: positions[id(r)])
 
 
 # Attachment resource type -> the attribute that names the role(s).

@@ -1,0 +1,94 @@
+"""Benchmark: `tfbg lint DIR` on a generated monorepo of N blue/green services (bench/gen_services.py),
+cold (--no-cache), warm (the same tree again, from the result cache) and against checkov, each tool
+in its own process, measured by /usr/bin/time -v (wall seconds, user+system seconds, peak resident
+memory). Runs alternate between the tools (A B A B ...) so that a machine whose speed drifts affects
+both alike; the medians are reported.
+
+    python bench/dir_bench.py --services 1000 [--shape root|modules] [--runs 3]
+        [--checkov /path/to/checkov] [--checkov-runs 1] [--limit SECONDS]
+
+checkov: `pip install checkov==3.3.30` into its own virtual environment; it runs as
+`checkov -d DIR --framework terraform --skip-download -o json --quiet`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def measure(command: list[str], limit: float, env: dict | None = None) -> dict:
+    """One run under /usr/bin/time -v: wall and cpu seconds, peak MiB, exit code (-1: stopped at the
+    limit, the time is then a lower bound)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        timed = ["/usr/bin/time", "-v", "-o", report.name, *command]
+        try:
+            code = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, timeout=limit or None).returncode
+        except subprocess.TimeoutExpired:
+            return {"wall": limit, "cpu": float("nan"), "peak_mib": float("nan"), "exit": -1}
+        text = report.read()
+    field = lambda name: re.search(rf"{re.escape(name)}: (.+)", text).group(1).strip()  # noqa: E731
+    wall = 0.0
+    for part in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
+        wall = wall * 60 + float(part)
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    return {"wall": wall, "cpu": cpu, "peak_mib": int(field("Maximum resident set size (kbytes)")) / 1024, "exit": code}
+
+
+def median(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mib")} | {"exit": runs[-1]["exit"], "runs": len(runs)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=1000)
+    parser.add_argument("--shape", choices=("root", "modules"), default="root")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tfbg", default=shutil.which("tfbg") or str(Path(sys.executable).parent / "tfbg"))
+    parser.add_argument("--checkov", help="checkov executable (optional)")
+    parser.add_argument("--checkov-runs", type=int, default=1)
+    parser.add_argument("--limit", type=float, default=0, help="stop a run after this many seconds (0: no limit)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tfbg-dir-bench-"))
+    tree = work / "services"
+    subprocess.run([sys.executable, str(HERE / "gen_services.py"), str(tree), "--services", str(args.services), "--shape", args.shape], check=True)
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), CHECKPOINT_DISABLE="1")
+    env.pop("TFBG_NO_CACHE", None)
+    lint = [args.tfbg, "lint", str(tree), "-f", "json"]
+    tools = {"tfbg cold": lint + ["--no-cache"], "tfbg warm": lint}
+    if args.checkov:
+        tools["checkov"] = [args.checkov, "-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json", "--quiet"]
+    subprocess.run(lint, stdout=subprocess.DEVNULL, env=env)  # primes the cache for the warm runs
+    results: dict[str, list[dict]] = {name: [] for name in tools}
+    for round_ in range(max(args.runs, args.checkov_runs)):
+        for name, command in tools.items():
+            if round_ < (args.checkov_runs if name == "checkov" else args.runs):
+                results[name].append(measure(command, args.limit, env))
+                print(f"{name:10} run {round_ + 1}: {results[name][-1]}", file=sys.stderr)
+    summary = {name: median(runs) for name, runs in results.items()}
+    report = {"services": args.services, "shape": args.shape, "results": summary}
+    cold, warm = summary["tfbg cold"], summary["tfbg warm"]
+    report["cold_over_warm"] = round(cold["wall"] / warm["wall"], 1)
+    if "checkov" in summary:
+        checkov = summary["checkov"]
+        report["tfbg_vs_checkov"] = {"time": round(cold["wall"] / checkov["wall"], 3), "memory": round(cold["peak_mib"] / checkov["peak_mib"], 3)}
+        if checkov["exit"] == -1:
+            report["tfbg_vs_checkov"]["note"] = "checkov was stopped at the limit: its time is a lower bound"
+    print(json.dumps(report, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Warm re-runs: the findings of a directory, kept in the user's cache directory with every read
+of the file system they came from (validator/hcl/reads.py), and used again only when replaying
+those reads sees exactly the same today: the same bytes in every file read, the same names in every
+directory listed, the same answer to every "is this a file / a directory?".
+
+The entry's name is a hash of everything else the findings depend on: tfbg's own code and data
+(every file of the validator package), the parser's versions, the working directory, the target as
+written, --var-file/--var and the configuration. An entry that cannot be read, belongs to another key
+or does not have the expected shape is ignored (and rewritten by this run); entries are written to a
+temporary file and renamed into place, so a concurrent run never reads half of one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from validator.cache_dir import cache_directory
+from validator.config import Config
+from validator.findings import Finding
+from validator.hcl import reads
+
+FORMAT = "tfbg-results-1"
+KEEP = 64  # entries kept; the oldest beyond this are removed (only files tfbg wrote, by name)
+
+
+@functools.lru_cache(maxsize=None)
+def code_fingerprint() -> str:
+    digest = hashlib.sha256(FORMAT.encode())
+    digest.update(sys.version.encode())
+    for distribution in ("python-hcl2", "lark"):
+        try:
+            digest.update(f"{distribution}={metadata.version(distribution)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(distribution.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def run_key(target: str, var_files: list[str], variables: dict[str, str], config: Config) -> str:
+    described = repr((
+        code_fingerprint(),
+        os.getcwd(),
+        target,
+        list(var_files),
+        sorted(variables.items()),
+        sorted(config.disabled),
+        sorted((rule, severity.value) for rule, severity in config.severity.items()),
+        list(config.exclude),
+        config.fail_on.value if config.fail_on else None,
+        os.path.abspath(config.base_dir),
+    ))
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+def _directory() -> str | None:
+    base = cache_directory()
+    if base is None:
+        return None
+    directory = os.path.join(base, "results")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return directory
+
+
+def load(key: str) -> list[Finding] | None:
+    """The findings of an earlier run with this key, if every read it made still sees the same."""
+    directory = _directory()
+    if directory is None:
+        return None
+    try:
+        with open(os.path.join(directory, key), "rb") as handle:
+            entry = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - missing, truncated, corrupted, of another version: not trusted
+        return None
+    if not _well_formed(entry, key) or not reads.unchanged(entry["reads"]):
+        return None
+    return list(entry["findings"])
+
+
+def _well_formed(entry: Any, key: str) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("format") == FORMAT
+        and entry.get("key") == key
+        and isinstance(entry.get("reads"), list)
+        and all(isinstance(r, tuple) and len(r) == 3 for r in entry["reads"])
+        and isinstance(entry.get("findings"), list)
+        and all(isinstance(f, Finding) for f in entry["findings"])
+    )
+
+
+def store(key: str, recorded: list[reads.Read], findings: list[Finding]) -> None:
+    directory = _directory()
+    if directory is None:
+        return
+    entry = {"format": FORMAT, "key": key, "reads": recorded, "findings": findings}
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".entry.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, os.path.join(directory, key))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return  # a full disk or a read-only cache: the run's result stands, it is just not kept
+    _prune(directory)
+
+
+def _prune(directory: str) -> None:
+    try:
+        entries = [e for e in os.scandir(directory) if len(e.name) == 64 and e.is_file()]
+        entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        for entry in entries[KEEP:]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
