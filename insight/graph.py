@@ -117,6 +117,9 @@ class Graph:
 # -- building ------------------------------------------------------------------------------------------
 
 
+NOT_KNOWN = "known after apply"  # the loaders' Unknown for a plan value with no reference to follow
+
+
 def _short(value: Any) -> str:
     if isinstance(value, Resource):
         return value.address
@@ -137,7 +140,12 @@ def _endpoint(graph: Graph, model: Model, value: Any, kind: str, role: str = "")
         _resource_node(graph, model, resolved, kind)
         return resolved.address
     label = _short(value)
-    node = graph.node(label, kind, label, [role] if role and role != kind.replace("_", " ") else [], external=True)
+    node_id = label
+    if isinstance(value, Unknown) and value.why == NOT_KNOWN:
+        # A plan's "known after apply" names no particular thing: one node each, never one shared by a
+        # listener and a role that are both unknown.
+        node_id = f"{label} #{sum(1 for n in graph.nodes.values() if n.title == label) + 1}"
+    node = graph.node(node_id, kind, label, [role] if role and role != kind.replace("_", " ") else [], external=True)
     return node.id
 
 
