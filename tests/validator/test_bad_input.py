@@ -130,6 +130,19 @@ def test_fifos_sockets_and_broken_symlinks_named_tf_are_named_and_skipped_never_
     assert messages == expected
 
 
+def test_recursive_root_discovery_never_opens_them(tmp_path):
+    """`lint -r` scans each directory's *.tf text for module sources (and, with --var, variable
+    names) before the lint: that scan too must pass special entries over unopened."""
+    service = tmp_path / "envs" / "prod"
+    service.mkdir(parents=True)
+    (service / "main.tf").write_text(MAIN_TF + 'variable "x" {\n  default = "a"\n}\n')
+    expected = special_entries(service)
+    result = within_time(lambda: lint("-r", str(tmp_path), "--var", "x=b", "--format", "json"), 30)
+    assert result.exit_code == 2, result.stdout
+    findings = json.loads(result.stdout)["findings"]
+    assert {Path(f["file"]).name: f["message"] for f in findings if f["rule"] == "TFBG002"} == expected
+
+
 def test_a_directory_holding_only_such_entries_says_so(tmp_path):
     special_entries(tmp_path)
     result = lint(str(tmp_path))

@@ -41,18 +41,26 @@ def find_roots(path: str) -> list[str]:
     return sorted(d for d in directories if d not in called)
 
 
+def _tf_texts(directory: str):
+    """The text of each regular `*.tf` file of a directory, in name order. Anything else named
+    `*.tf` (a FIFO, a socket, a dangling symlink) is passed over unopened: opening a FIFO blocks
+    forever, and the lint of the directory names it (validator/hcl/reads.not_a_file)."""
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if not name.endswith(".tf") or not os.path.isfile(path):
+            continue
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                yield handle.read()
+        except OSError:
+            continue  # the lint of this directory reports the file it cannot read
+
+
 def local_module_sources(directory: str) -> list[str]:
     """The literal `source` of every top-level module block in the directory's `*.tf` files that
     is a local path."""
     sources: list[str] = []
-    for name in sorted(os.listdir(directory)):
-        if not name.endswith(".tf"):
-            continue
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8-sig", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            continue  # the lint of this directory reports the file it cannot read
+    for text in _tf_texts(directory):
         for source in module_sources(text):
             if source.startswith(("./", "../")) or source in (".", ".."):
                 sources.append(source)
@@ -63,14 +71,7 @@ def declared_variables(directory: str) -> set[str]:
     """Names of the top-level `variable` blocks of a directory's `*.tf` files (lexical scan, as for
     module sources): `-r` gives each root only the --var values it declares."""
     names: set[str] = set()
-    for name in os.listdir(directory):
-        if not name.endswith(".tf"):
-            continue
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8-sig", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            continue
+    for text in _tf_texts(directory):
         depth, recent = 0, []
         for kind, value in _tokens(text):
             if kind == "{":
