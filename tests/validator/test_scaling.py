@@ -21,6 +21,9 @@ from validator.model import Model
 
 SMALL, LARGE = 6, 24  # multiples of 3: every variant of gen_services equally often
 GROWTH = LARGE / SMALL
+# Calls a function may make beyond linear growth (a one-time index, the registry). Small: a per-service
+# scan of the deployment groups (TFBG517, 2 -> 8 CodeDeploy services) added only 60 calls.
+SLACK = 10
 
 
 def _count(directory) -> tuple[Counter, int]:
@@ -65,11 +68,11 @@ def test_work_grows_linearly_with_services(tmp_path, write):
     (small_calls, small_handed), (large_calls, large_handed) = _count_both(tmp_path, write)
 
     # Fixed costs (one-time indexes, the registry) may make a function grow by less; a per-resource
-    # scan makes it grow by GROWTH squared. The slack (25 % and 50 calls) covers rounding only.
+    # scan makes it grow by GROWTH squared. The slack (25 % and SLACK calls) covers rounding only.
     superlinear = {
         f"{name} ({file.rsplit('/validator/', 1)[-1]}:{line}): {small_calls[(file, line, name)]} -> {count}"
         for (file, line, name), count in large_calls.items()
-        if "/validator/" in file and count > GROWTH * 1.25 * small_calls[(file, line, name)] + 50
+        if "/validator/" in file and count > GROWTH * 1.25 * small_calls[(file, line, name)] + SLACK
     }
     assert not superlinear, "work grows faster than the input:\n" + "\n".join(sorted(superlinear))
     assert large_handed <= GROWTH * 1.25 * small_handed + 50

@@ -158,28 +158,27 @@ class CodeDeployServiceWithoutGroup(Rule):
     def check(self, resource: Resource, model: Model) -> Iterator[Finding]:
         if controller_of(resource) != "CODE_DEPLOY":
             return
-        groups = list(ecs_groups(model))
-        unknown: list[str] = []
-        for group in groups:
-            target = group_service(group, model)
-            if target is resource:
-                return
-            if isinstance(target, Unknown) or (target is None and _names_unknown(group)):
-                unknown.append(f"ecs_service.service_name of {group.address}")
+        groups = model.memo("TFBG517.groups", lambda: _EcsGroups(model))
+        if resource.address in groups.deployed:
+            return
+        unknown = list(groups.unknown)
         name = resource.get("name")
         if not isinstance(name, str):
             unknown.append(f"the name of {resource.address}")
-        missing = _missing_modules(model)
+        missing = groups.missing_modules
         if missing:
             unknown.append(f"the modules not on disk ({', '.join(missing)})")
-        if unknown or not groups:
+        if unknown or not groups.all:
             why = (
                 f"{unknown[0]} is not known statically" if unknown
                 else f"there is no aws_codedeploy_deployment_group in this configuration (another configuration may deploy it)"
             )
             yield self.unproven(resource, f"a CodeDeploy deployment group deploys the CODE_DEPLOY service {resource.address}: {why}", path="deployment_controller.0.type")
             return
-        names = ", ".join(f"{g.address} ({short(g.get('ecs_service.0.service_name'))})" for g in groups)
+        shown = groups.all[:_GROUPS_NAMED]
+        names = ", ".join(f"{g.address} ({short(g.get('ecs_service.0.service_name'))})" for g in shown)
+        if len(groups.all) > len(shown):
+            names += f" and {len(groups.all) - len(shown)} more"
         yield self.finding(
             resource,
             f"{resource.address} uses the CODE_DEPLOY controller, but no deployment group of this configuration "
@@ -187,8 +186,29 @@ class CodeDeployServiceWithoutGroup(Rule):
             f"CODE_DEPLOY services, so without a deployment group for \"{name}\" it cannot be deployed at all",
             path="deployment_controller.0.type",
             fix="ecs_service {\n  cluster_name = aws_ecs_cluster.main.name\n  service_name = aws_ecs_service.app.name\n}",
-            related=[g.address for g in groups],
+            related=[g.address for g in shown],
         )
+
+
+# A finding names this many deployment groups at most (a monorepo has hundreds).
+_GROUPS_NAMED = 5
+
+
+class _EcsGroups:
+    """The model's ECS deployment groups, read once per model (not once per service: a monorepo
+    with a thousand CODE_DEPLOY services and as many groups made that a million lookups)."""
+
+    def __init__(self, model: Model) -> None:
+        self.all = list(ecs_groups(model))
+        self.deployed: set[str] = set()  # addresses of the services a group names
+        self.unknown: list[str] = []  # groups whose service cannot be told
+        for group in self.all:
+            target = group_service(group, model)
+            if isinstance(target, Resource):
+                self.deployed.add(target.address)
+            elif isinstance(target, Unknown) or (target is None and _names_unknown(group)):
+                self.unknown.append(f"ecs_service.service_name of {group.address}")
+        self.missing_modules = _missing_modules(model)
 
 
 def _names_unknown(group: Resource) -> bool:
