@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 MISSING = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something stands: a file and 1-based line, or a JSON pointer into a plan file."""
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from lark import Token, Tree
 
 from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps, cause_of
-from validator.hcl.module import ModuleConfig, ResourceDecl, read_text
+from validator.hcl.module import ModuleConfig, ResourceDecl, member_names, read_text
 from validator.hcl.parse import Attribute, Block, span
 from validator.hcl.types import ConversionError, Type, convert, parse_type
 from validator.model import MISSING, JsonDocument, Location, Ref, Unknown, is_known
@@ -129,6 +130,12 @@ class ModuleInstance:
         # name -> (Expansion, {key: ModuleInstance}) or None (not followed); built on first use, so that
         # a call's for_each may read another call's outputs whatever their order in the files.
         self._children: dict[str, tuple[Expansion, dict[Any, "ModuleInstance"]] | str] = {}
+        # (resource local address, instance key) -> {member name: value}: the evaluation cache of
+        # resource members, one small dict per resource instance (a cache entry per member, keyed by
+        # a 5-tuple, was a fifth of the loader's memory in a monorepo). Locations wait in
+        # _member_locations until resource_values takes them.
+        self._members: dict[tuple[str, Any], dict[str, Any]] = {}
+        self._member_locations: dict[tuple[str, Any, str], dict[str, Location]] = {}
 
     def child(self, name: str) -> tuple[Expansion, dict[Any, "ModuleInstance"]] | str:
         """The instances of module call `name`, or why the loader cannot follow it."""
@@ -232,27 +239,47 @@ class ModuleInstance:
         """
         return self._member(decl, key, name)[0]
 
-    def _member(self, decl: ResourceDecl, key: Any, name: str) -> tuple[Any, dict[str, Location]]:
-        cache_key = ("member", self.address, decl.local_address, key, name)
+    def _member(self, decl: ResourceDecl, key: Any, name: str, *, with_locations: bool = False) -> tuple[Any, dict[str, Location]]:
+        members = self._members.get((decl.local_address, key))
+        if members is None:
+            members = self._members[(decl.local_address, key)] = {}
+        if name not in members:
+            in_progress = ("member", self.address, decl.local_address, key, name)
+            if in_progress in self.loader.in_progress:
+                return _CYCLE, {}
+            self.loader.in_progress.add(in_progress)
+            try:
+                value, locations = self._evaluate_member(decl, key, name)
+            finally:
+                self.loader.in_progress.discard(in_progress)
+            members[name] = value
+            if locations:
+                self._member_locations[(decl.local_address, key, name)] = locations
+        value = members[name]
+        if not with_locations:
+            return value, {}
+        # The resource takes its members' locations once (resource_values); references need only the
+        # value. Taken already: evaluated again, the same way.
+        locations = self._member_locations.pop((decl.local_address, key, name), None)
+        if locations is None and value is not MISSING:
+            return self._evaluate_member(decl, key, name)
+        return value, locations or {}
 
-        def compute() -> tuple[Any, dict[str, Location]]:
-            if name in RESOURCE_META or name in RESOURCE_META_BLOCKS:
-                return MISSING, {}
-            locations: dict[str, Location] = {}
-            evaluator = self.evaluator(decl.block, self.expansion(decl).iteration(key))
-            return body_member(decl.block, name, evaluator, "", locations), locations
-
-        result = self.loader.guarded(cache_key, compute)
-        return (_CYCLE, {}) if result is _CYCLE else result
+    def _evaluate_member(self, decl: ResourceDecl, key: Any, name: str) -> tuple[Any, dict[str, Location]]:
+        if name in RESOURCE_META or name in RESOURCE_META_BLOCKS or name not in decl.member_names:
+            return MISSING, {}
+        locations: dict[str, Location] = {}
+        evaluator = self.evaluator(decl.block, self.expansion(decl).iteration(key))
+        return body_member(decl.block, name, evaluator, "", locations), locations
 
     def resource_values(self, decl: ResourceDecl, key: Any) -> tuple[dict[str, Any], dict[str, Location]]:
         """Plan-shaped values of one instance, and the location of every attribute and block."""
         values: dict[str, Any] = {}
         locations: dict[str, Location] = {}
-        for name in member_names(decl.block):
+        for name in member_names(decl.block):  # in order of appearance (the model's values keep it)
             if name in RESOURCE_META or name in RESOURCE_META_BLOCKS:
                 continue
-            value, member_locations = self._member(decl, key, name)
+            value, member_locations = self._member(decl, key, name, with_locations=True)
             locations.update(member_locations)
             if value is not MISSING:
                 values[name] = value
@@ -455,22 +482,13 @@ def _expansion_cause(block: Block, kind: str, value: Any, evaluator: Evaluator) 
 # -- plan-shaped values of a block body ------------------------------------------------------
 
 
-def member_names(block: Block) -> list[str]:
-    """Attribute names and nested block types of a body, in order of appearance."""
-    names: list[str] = list(block.attributes)
-    for nested in block.blocks:
-        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
-        if name not in names:
-            names.append(name)
-    return names
-
-
 def body_member(block: Block, name: str, evaluator: Evaluator, prefix: str, locations: dict | None) -> Any:
     """The value of attribute `name`, or the list of nested `name` blocks (static and dynamic)."""
     if name in block.attributes:
         attribute = block.attributes[name]
         if locations is not None:
-            locations[prefix + name] = Location(attribute.file or block.file, attribute.line)
+            # Interned: every resource of a type has the same paths.
+            locations[sys.intern(prefix + name)] = Location(attribute.file or block.file, attribute.line)
         return evaluator.attribute(attribute)
     elements: list[Any] = []
     found = False
@@ -479,7 +497,7 @@ def body_member(block: Block, name: str, evaluator: Evaluator, prefix: str, loca
             found = True
             index = len(elements)
             if locations is not None:
-                locations[f"{prefix}{name}.{index}"] = Location(nested.file, nested.line)
+                locations[sys.intern(f"{prefix}{name}.{index}")] = Location(nested.file, nested.line)
             elements.append(body_values(nested, evaluator, f"{prefix}{name}.{index}.", locations))
         elif nested.type == "dynamic" and nested.labels and nested.labels[0] == name:
             found = True

@@ -7,22 +7,94 @@ from dataclasses import dataclass, field
 
 from validator import progress
 from validator.hcl import reads
-from validator.hcl.parse import Attribute, Block, ParseFailure, parse_text
-from validator.hcl.references import check_module
+from validator.hcl.parse import Attribute, Block, ParseFailure, PendingBlock, parse_text
+from validator.hcl.references import ModuleChecker, check_module
+from validator.hcl.split import TopBlock
 from validator.model import Diagnostic, Location
 
 
-@dataclass
+class DeferredParseFailed(BaseException):
+    """A deferred resource block did not parse on its own. The directory loader starts again
+    without deferring, so that the file is reported (and skipped) exactly as a whole-file parse
+    would. A BaseException: no `except Exception` on the way (an evaluator guard) may take it for
+    an evaluation error."""
+
+
+@dataclass(slots=True)
 class ResourceDecl:
     mode: str  # "managed" | "data"
     type: str
     name: str
-    block: Block
+    declared: Block | PendingBlock
+    # Set for a deferred block: checks its references when first parsed (into `late_diagnostics`).
+    checker: "ModuleChecker | None" = field(default=None, repr=False)
+    late_diagnostics: list[Diagnostic] | None = field(default=None, repr=False)
+    _parsed: Block | None = field(default=None, repr=False)
+    _names: frozenset[str] | None = field(default=None, repr=False)
+    _checked: bool = field(default=False, repr=False)
+    # One string per declaration (it keys the evaluation cache of every member of every instance).
+    local_address: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        base = f"{self.type}.{self.name}"
+        self.local_address = f"data.{base}" if self.mode == "data" else base
 
     @property
-    def local_address(self) -> str:
-        base = f"{self.type}.{self.name}"
-        return f"data.{base}" if self.mode == "data" else base
+    def file(self) -> str:
+        return self.declared.file
+
+    @property
+    def line(self) -> int:
+        return self.declared.line
+
+    @property
+    def block(self) -> Block:
+        """The parsed block (a deferred one is parsed now, and again after release())."""
+        if isinstance(self.declared, Block):
+            return self.declared
+        if self._parsed is None:
+            parsed = self.declared.parse()
+            if parsed is None:
+                raise DeferredParseFailed(self.declared.file)
+            if not self._checked:
+                self._checked = True
+                if self.checker is not None and self.late_diagnostics is not None:
+                    self.late_diagnostics.extend(self.checker.check(parsed))
+            self._parsed = parsed
+        return self._parsed
+
+    @property
+    def member_names(self) -> frozenset[str]:
+        """Its attribute names and nested block types: kept after release(), so that a reference
+        to an attribute the block does not set (`.arn`) needs no parse."""
+        if self._names is None:
+            names = frozenset(member_names(self.block))
+            self._names = _NAME_SETS.setdefault(names, names)
+        return self._names
+
+    @property
+    def parsed_once(self) -> bool:
+        return isinstance(self.declared, Block) or self._checked
+
+    def release(self) -> None:
+        """Drop a deferred block's syntax tree (the directory loader has evaluated it)."""
+        if not isinstance(self.declared, Block):
+            self.member_names  # noqa: B018 - computed while the tree is at hand
+            self._parsed = None
+
+
+# Resources of one type mostly set the same arguments: one frozenset for each distinct set.
+_NAME_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def member_names(block: Block) -> list[str]:
+    """Attribute names and nested block types of a body, in order of appearance."""
+    names: list[str] = list(block.attributes)
+    for nested in block.blocks:
+        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+        if name not in names:
+            names.append(name)
+    return names
 
 
 @dataclass
@@ -38,6 +110,19 @@ class ModuleConfig:
     terraform: list[Block] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lines: int = 0
+    # Deferred resource blocks (load_module_config(defer_resources=True)): what finish() parses,
+    # and the diagnostics of their checks, which come after `diagnostics` was handed over.
+    deferred: list[ResourceDecl] = field(default_factory=list)
+    late_diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def finish(self) -> None:
+        """Parse and check every deferred block that evaluation did not need (a module instance
+        with count = 0, a duplicate declaration), so that every file is read as a whole-file parse
+        would read it; raises DeferredParseFailed like any deferred parse."""
+        for decl in self.deferred:
+            if not decl.parsed_once:
+                decl.block  # noqa: B018 - parsed for its checks and syntax
+                decl.release()
 
 
 # Parsing costs about 100 bytes of memory per byte of HCL (a 50 MB file: several GiB): larger files
@@ -56,10 +141,13 @@ def too_large(size: int) -> str:
 read_text = reads.read_text
 
 
-def load_module_config(directory: str) -> ModuleConfig:
+def load_module_config(directory: str, defer_resources: bool = False) -> ModuleConfig:
     """Parse every `*.tf` file of a directory (in name order, as Terraform does).
 
     A file that does not parse becomes a Diagnostic naming file:line; the others are still used.
+    With `defer_resources`, resource and data blocks are parsed when first needed (ResourceDecl.block)
+    and the caller must call finish(); not in a directory with override files, which are merged
+    into the parsed blocks they name.
     """
     config = ModuleConfig(directory)
     try:
@@ -73,9 +161,10 @@ def load_module_config(directory: str) -> ModuleConfig:
     # Terraform reads override files last and merges them into the blocks they name.
     overrides = [n for n in names if _is_override(n)]
     roots: list[Block] = []
+    defer = _deferrable if defer_resources and not overrides else None
     for name in [n for n in names if not _is_override(n)] + overrides:
         path = os.path.normpath(os.path.join(directory, name))
-        root = _parse_file(config, path)
+        root = _parse_file(config, path, defer)
         if root is None:
             continue
         roots.append(root)
@@ -85,6 +174,10 @@ def load_module_config(directory: str) -> ModuleConfig:
             _index(config, root)
     if len(roots) == len(names):  # a file that did not parse may hold the missing declaration
         config.diagnostics.extend(check_module(config, roots))
+        if config.deferred:
+            checker = ModuleChecker(config)
+            for decl in config.deferred:
+                decl.checker, decl.late_diagnostics = checker, config.late_diagnostics
     for name in listing:
         if name.endswith(".tf.json"):
             config.diagnostics.append(
@@ -104,7 +197,11 @@ def _is_override(name: str) -> bool:
 NOT_A_TERRAFORM_FILE = ", not a Terraform file: skipped"
 
 
-def _parse_file(config: ModuleConfig, path: str) -> Block | None:
+def _deferrable(top: TopBlock) -> bool:
+    return top.type in ("resource", "data") and len(top.labels) == 2
+
+
+def _parse_file(config: ModuleConfig, path: str, defer=None) -> Block | None:
     problem = reads.not_a_file(path)
     if problem is not None:
         config.diagnostics.append(Diagnostic(f"is {problem}{NOT_A_TERRAFORM_FILE}", Location(path)))
@@ -128,7 +225,7 @@ def _parse_file(config: ModuleConfig, path: str) -> Block | None:
     config.lines += text.count("\n") + 1
     progress.file_parsed()
     try:
-        return parse_text(text, path)
+        return parse_text(text, path, defer)
     except ParseFailure as failure:
         config.diagnostics.append(Diagnostic(f"cannot parse: {failure}", Location(path, failure.line)))
         return None
@@ -186,7 +283,10 @@ def _index(config: ModuleConfig, root: Block) -> None:
         kind, labels = block.type, block.labels
         if kind in ("resource", "data") and len(labels) == 2:
             mode = "managed" if kind == "resource" else "data"
-            _declare(config, config.resources, (mode, *labels), ResourceDecl(mode, *labels, block), block)
+            decl = ResourceDecl(mode, *labels, block)
+            if isinstance(block, PendingBlock):
+                config.deferred.append(decl)  # a duplicate too: finish() parses it
+            _declare(config, config.resources, (mode, *labels), decl, block)
         elif kind == "variable" and len(labels) == 1:
             _declare(config, config.variables, labels[0], block, block)
         elif kind == "output" and len(labels) == 1:
@@ -207,7 +307,7 @@ def _declare(config: ModuleConfig, table: dict, key, value, block: Block) -> Non
     if existing is None:
         table[key] = value
         return
-    first = existing.block if isinstance(existing, ResourceDecl) else existing
+    first = existing
     labels = " ".join(f'"{label}"' for label in block.labels)
     config.diagnostics.append(
         Diagnostic(

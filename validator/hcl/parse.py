@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 
 import functools
 import os
+import sys
+from typing import Callable
 
 import hcl2.parser
 from hcl2.postlexer import PostLexer
-from lark import Lark, Token, Tree
+from lark import Lark, TextSlice, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from validator.cache_dir import cache_directory
+from validator.hcl.split import TopBlock, split_blocks
 
 
 class ParseFailure(Exception):
@@ -61,6 +64,34 @@ class Block:
 
     def blocks_of(self, block_type: str) -> list["Block"]:
         return [b for b in self.blocks if b.type == block_type]
+
+
+@dataclass(slots=True)
+class PendingBlock:
+    """A top-level block the scanner found (validator/hcl/split.py), parsed only when it is needed:
+    validator/hcl/module.py defers resource blocks so that the syntax trees of every file are never
+    in memory at once. Its type, labels and line are the scanner's; parse() checks them."""
+
+    file: str
+    top: TopBlock = field(repr=False)
+    source: str = field(repr=False)  # the file's text, shared by its blocks
+
+    @property
+    def type(self) -> str:
+        return self.top.type
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.top.labels
+
+    @property
+    def line(self) -> int:
+        return self.top.line
+
+    def parse(self) -> Block | None:
+        """The block, or None when the grammar does not find exactly it here (a syntax error, or a
+        scanner mistake): the caller then parses the whole file as before."""
+        return parse_top_block(self.top, self.file, self.source)
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,8 +135,26 @@ def _edge_token(node: Tree | Token, end: int) -> Token | None:
     return None
 
 
-def parse_text(text: str, file: str) -> Block:
-    """The file's top-level body, as a Block of type "" (attributes are invalid at top level)."""
+def parse_text(text: str, file: str, defer: Callable[[TopBlock], bool] | None = None) -> Block:
+    """The file's top-level body, as a Block of type "" (attributes are invalid at top level).
+
+    Block by block when the scanner can split the file (validator/hcl/split.py); then the blocks
+    `defer` selects are left unparsed, as PendingBlock entries of the root's blocks. Otherwise, or
+    when a block does not parse on its own, the whole file at once (nothing deferred), which also
+    gives a syntax error its message and line."""
+    root = Block("", [], file, 1, text.count("\n") + 1, source=text)
+    top_blocks = split_blocks(text)
+    if top_blocks is not None:
+        for top in top_blocks:
+            if defer is not None and defer(top):
+                root.blocks.append(PendingBlock(file, top, text))  # type: ignore[arg-type]
+                continue
+            block = parse_top_block(top, file, text)
+            if block is None:
+                break
+            root.blocks.append(block)
+        else:
+            return root
     try:
         tree = parses_to_tree(text)
     except UnexpectedInput as error:
@@ -118,9 +167,26 @@ def parse_text(text: str, file: str) -> Block:
     except LarkError as error:  # grammar-level failures without a position
         raise ParseFailure(str(error).splitlines()[0], None) from None
     body = tree.children[0]
-    root = Block("", [], file, 1, text.count("\n") + 1, source=text)
+    root.blocks.clear()
     _fill(root, body, file, text)
     return root
+
+
+def parse_top_block(top: TopBlock, file: str, text: str) -> Block | None:
+    """The top-level block the scanner found at top.start:top.end, parsed on its own (positions and
+    lines as in the whole file); None when the grammar does not find exactly that block there.
+    (A whole file needs a newline after its end, lark-parser/lark#237; a block ends with its brace.)"""
+    try:
+        tree = parser().parse(TextSlice(text, top.start, top.end))
+    except LarkError:
+        return None
+    members = [c for c in tree.children[0].children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    if len(members) != 1 or members[0].data != "block":
+        return None
+    block = _block(members[0], file, text)
+    if block.type != top.type or tuple(block.labels) != top.labels or block.line != top.line:
+        return None
+    return block
 
 
 def _describe(error: UnexpectedInput) -> str:
@@ -144,7 +210,7 @@ def _fill(block: Block, body: Tree, file: str, text: str) -> None:
             name = _name(child.children[0])
             expr = child.children[2]
             _, _, line, end_line = span(child)  # type: ignore[misc] (an attribute has tokens)
-            block.attributes[name] = Attribute(name, expr, line, end_line, file, text)
+            block.attributes[name] = Attribute(name, expr, _shared(line), end_line, file, text)
         elif child.data == "block":
             block.blocks.append(_block(child, file, text))
 
@@ -165,16 +231,26 @@ def _block(node: Tree, file: str, text: str) -> Block:
                 else:
                     labels.append(_name(child))
     _, _, line, end_line = span(node)  # type: ignore[misc] (a block has tokens)
-    block = Block(block_type, labels, file, line, end_line, source=text)
+    block = Block(block_type, labels, file, _shared(line), end_line, source=text)
     if body is not None:
         _fill(block, body, file, text)
     return block
 
 
+# One int object per line number: the model keeps a location (file, line) for every attribute and
+# block it evaluated, and each token's line above 256 is an int object of its own.
+_LINE_NUMBERS: dict[int, int] = {}
+
+
+def _shared(line: int) -> int:
+    return _LINE_NUMBERS.setdefault(line, line)
+
+
 def _name(node: Tree | Token) -> str:
+    # Interned: the same few names key every resource's values, locations and evaluation cache.
     if isinstance(node, Token):
-        return str(node)
-    return str(node.children[0])
+        return sys.intern(str(node))
+    return sys.intern(str(node.children[0]))
 
 
 def string_literal(node: Tree) -> str:

@@ -47,33 +47,46 @@ class _Declared:
         self.directory = directory if directory.endswith("/") else directory + "/"
 
 
-def check_module(config, roots: list[Block]) -> list[Diagnostic]:
+def check_module(config, roots: list) -> list[Diagnostic]:
     """Diagnostics for the parsed files (`roots`) of one module directory, whose declarations are in
-    `config` (a ModuleConfig)."""
-    # References are left alone where tfbg cannot see every declaration (*.tf.json), and in a
-    # directory that declares nothing: not a module anyone runs, but a template read by
-    # templatefile() or a fragment (a provider block with `region = region`).
-    declares_nothing = not (config.resources or config.modules or config.variables or config.outputs or config.locals)
-    skip_references = _has_json(config.directory) or declares_nothing
-    removed_apply = _admits_terraform_015(config)
-    declared = _Declared(config)
+    `config` (a ModuleConfig). Top-level blocks not parsed yet (parse.PendingBlock) are left to
+    ModuleChecker.check when they are."""
+    checker = ModuleChecker(config)
     found: list[Diagnostic] = []
-    seen: set[tuple] = set()
     for root in roots:
         for block in root.blocks:
-            if block.type in _SKIPPED_TOP_BLOCKS:
-                continue
-            for problem in _check_block(block, declared, frozenset(), top=True):
-                message, line = problem
-                if skip_references and not message.startswith("Call to function"):
-                    continue
-                if not removed_apply and message.startswith("Call to function"):
-                    continue
-                key = (block.file, line, message)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(Diagnostic(message, Location(block.file, line)))
+            if isinstance(block, Block):
+                found.extend(checker.check(block))
     return found
+
+
+class ModuleChecker:
+    """The checks of one module directory, block by block (a block parsed late is checked then)."""
+
+    def __init__(self, config) -> None:
+        # References are left alone where tfbg cannot see every declaration (*.tf.json), and in a
+        # directory that declares nothing: not a module anyone runs, but a template read by
+        # templatefile() or a fragment (a provider block with `region = region`).
+        declares_nothing = not (config.resources or config.modules or config.variables or config.outputs or config.locals)
+        self.skip_references = _has_json(config.directory) or declares_nothing
+        self.removed_apply = _admits_terraform_015(config)
+        self.declared = _Declared(config)
+        self.seen: set[tuple] = set()
+
+    def check(self, block: Block) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        if block.type in _SKIPPED_TOP_BLOCKS:
+            return found
+        for message, line in _check_block(block, self.declared, frozenset(), top=True):
+            if self.skip_references and not message.startswith("Call to function"):
+                continue
+            if not self.removed_apply and message.startswith("Call to function"):
+                continue
+            key = (block.file, line, message)
+            if key not in self.seen:
+                self.seen.add(key)
+                found.append(Diagnostic(message, Location(block.file, line)))
+        return found
 
 
 def _admits_terraform_015(config) -> bool:

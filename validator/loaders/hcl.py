@@ -29,7 +29,15 @@ from validator.hcl.instance import (
     instance_suffix,
     variable_type,
 )
-from validator.hcl.module import MAX_FILE_BYTES, NOT_A_TERRAFORM_FILE, ModuleConfig, load_module_config, read_text, too_large
+from validator.hcl.module import (
+    MAX_FILE_BYTES,
+    NOT_A_TERRAFORM_FILE,
+    DeferredParseFailed,
+    ModuleConfig,
+    load_module_config,
+    read_text,
+    too_large,
+)
 from validator.hcl.parse import ParseFailure, parse_text
 from validator.model import (
     COMPUTED_LOCALLY,
@@ -52,7 +60,25 @@ def load_directory(
     variables: Mapping[str, str] | None = None,
 ) -> Model:
     """The Model of the root module at `path`. Raises InputError for a path that is no directory
-    or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic."""
+    or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic.
+
+    Resource blocks are parsed when evaluated and their syntax trees dropped once the model has
+    their instances (peak memory: the model and a few trees, not every file's tree). If one of them
+    does not parse on its own, the directory is loaded again the usual way, whole files at once,
+    so that a syntax error is reported, and its file skipped, exactly as before."""
+    try:
+        return _load_directory(path, var_files, variables, defer_resources=True)
+    except DeferredParseFailed:
+        return _load_directory(path, var_files, variables, defer_resources=False)
+
+
+def _load_directory(
+    path: str,
+    var_files: Iterable[str],
+    variables: Mapping[str, str] | None,
+    *,
+    defer_resources: bool,
+) -> Model:
     root_directory = os.path.normpath(path)
     if not reads.isdir(root_directory):
         raise InputError(f"{path}: not a directory")
@@ -60,7 +86,7 @@ def load_directory(
     configs: dict[str, ModuleConfig] = {}
     loader = Loader(root_directory)
 
-    root_config = _config(root_directory, configs, model)
+    root_config = _config(root_directory, configs, model, defer_resources)
     if not root_config.files and not model.diagnostics:
         raise InputError(f"{path}: no Terraform files (*.tf) in this directory")
     if not root_config.files and all(d.message.endswith(NOT_A_TERRAFORM_FILE) for d in model.diagnostics):
@@ -70,19 +96,30 @@ def load_directory(
     root_values = _root_variable_values(root_config, root_directory, var_files, variables or {}, model)
     root = ModuleInstance(loader, root_config, "", root_values=root_values)
     instances: list[ModuleInstance] = []
-    loader.build_call = _ModuleCalls(configs, model, loader, _installed_modules(root_directory)).build
+    loader.build_call = _ModuleCalls(configs, model, loader, _installed_modules(root_directory), defer_resources).build
     # The whole instance tree first (calls are built on first use: a call's for_each may read
     # another call's outputs, whatever their order in the files).
     _walk(root, instances)
-    for instance in instances:
+    last_use = {id(instance.config): index for index, instance in enumerate(instances)}
+    for index, instance in enumerate(instances):
         _add_providers(instance, model)
-        _add_resources(instance, model)
+        _add_resources(instance, model, last_instance=last_use[id(instance.config)] == index)
+    for config in configs.values():
+        config.finish()
+        model.diagnostics.extend(config.late_diagnostics)
+    # The loader's working state (configurations, instances, the evaluation cache) refers to itself
+    # in cycles, and the caller runs this with the cyclic collector off (validator/targets.py) and
+    # then freezes what is alive: let go of it here, so reference counting frees it now.
+    loader.cache.clear()
+    loader.build_call = None  # type: ignore[assignment]
+    configs.clear()
+    instances.clear()
     return model
 
 
-def _config(directory: str, configs: dict[str, ModuleConfig], model: Model) -> ModuleConfig:
+def _config(directory: str, configs: dict[str, ModuleConfig], model: Model, defer_resources: bool = False) -> ModuleConfig:
     if directory not in configs:
-        config = load_module_config(directory)
+        config = load_module_config(directory, defer_resources)
         configs[directory] = config
         model.files.extend(config.files)
         model.diagnostics.extend(config.diagnostics)
@@ -233,11 +270,12 @@ class _ModuleCalls:
     """Builds the instances of one module call when first needed (Loader.build_call): finds the
     source on disk (local path, or where `terraform init` put it per .terraform/modules/modules.json)."""
 
-    def __init__(self, configs: dict[str, ModuleConfig], model: Model, loader: Loader, remote: dict[str, str]):
+    def __init__(self, configs: dict[str, ModuleConfig], model: Model, loader: Loader, remote: dict[str, str], defer_resources: bool):
         self.configs = configs
         self.model = model
         self.loader = loader
         self.remote = remote
+        self.defer_resources = defer_resources
 
     def build(self, module: ModuleInstance, name: str):
         call = module.config.modules[name]
@@ -272,7 +310,7 @@ class _ModuleCalls:
         if module.depth >= MAX_MODULE_DEPTH:
             _report(self.model, Diagnostic(f"{call_path}: modules nested deeper than {MAX_MODULE_DEPTH} levels (a cycle?)", location))
             return f"modules are nested deeper than {MAX_MODULE_DEPTH} levels"
-        config = _config(directory, self.configs, self.model)
+        config = _config(directory, self.configs, self.model, self.defer_resources)
         if module.expansion_unknown:
             expansion = _unknown(call, module.expansion_cause)
         else:
@@ -335,7 +373,9 @@ def _unknown(call, cause: str) -> Expansion:
     return Expansion(None, kind, cause=cause) if kind else Expansion([NO_KEY])
 
 
-def _add_resources(module: ModuleInstance, model: Model) -> None:
+def _add_resources(module: ModuleInstance, model: Model, last_instance: bool) -> None:
+    """The instances of the module's resources. `last_instance`: no instance after this one has
+    the same configuration, so each resource's syntax tree can be dropped once it is evaluated."""
     for decl in module.config.resources.values():
         expansion = module.expansion(decl)
         count_unknown = expansion.keys is None or module.expansion_unknown
@@ -379,6 +419,9 @@ def _add_resources(module: ModuleInstance, model: Model) -> None:
                     count_cause=(expansion.cause or module.expansion_cause) if count_unknown else "",
                 )
             )
+        if last_instance:
+            # Its values are in the model (and the loader's cache, for references): the tree can go.
+            decl.release()
 
 
 def _add_providers(module: ModuleInstance, model: Model) -> None:
