@@ -104,7 +104,11 @@ def test_progress_is_drawn_only_on_a_terminal_after_a_second(monkeypatch):
     slow.start -= 5
     slow.file_parsed()
     slow.root_done()
-    assert "tfbg: 0/2 linted, 1 files parsed" in stream.getvalue()
+    assert "tfbg: 0/2 linted, 1 files read" in stream.getvalue()
+    slow.drawn_at -= 1  # the next draw is due
+    for _ in range(100):  # resources are counted, and drawn every hundredth
+        slow.resource_evaluated()
+    assert "tfbg: 1/2 linted, 1 files read, 100 resources evaluated" in stream.getvalue()
     slow.close()
     assert stream.getvalue().endswith("\r\033[K")
     off = progress.Progress(2, enabled=False)  # machine-readable formats, CI

@@ -15,6 +15,7 @@ import os
 import re
 from typing import Any, Iterable, Mapping
 
+from validator import progress
 from validator.errors import InputError
 from validator.hcl import reads
 from validator.hcl.evaluate import Evaluator
@@ -419,6 +420,7 @@ def _add_resources(module: ModuleInstance, model: Model, last_instance: bool) ->
                     count_cause=(expansion.cause or module.expansion_cause) if count_unknown else "",
                 )
             )
+            progress.resource_evaluated()
         if last_instance:
             # Its values are in the model (and the loader's cache, for references): the tree can go.
             decl.release()
