@@ -110,6 +110,34 @@ def test_every_tf_file_of_the_repository_parses_the_same_block_by_block(monkeypa
     assert split >= len(files) - 5  # nearly every file takes the fast path
 
 
+def test_bare_and_empty_labels_are_the_grammar_s():
+    blocks = split_blocks('module x {}\nresource "" y {}\nresource"a""b"{}\n')
+    assert blocks is not None and [b.labels for b in blocks] == [("x",), ("", "y"), ("a", "b")]
+    # ...so the block parsed on its own is the scanner's, and nothing falls back to a whole-file parse
+    text = 'module x {\n  source = "./x"\n}\n'
+    assert parse.parse_top_block(split_blocks(text)[0], "m.tf", text) is not None
+
+
+def test_rejecting_a_long_top_level_name_is_linear():
+    """A .tfvars file is all top-level attributes. A header pattern that could cut a name into two
+    labels in every possible way took 5 s for a 24-character name (and doubled with each character);
+    a hang here fails the test instead of stalling the suite."""
+    import signal
+
+    def stalled(signum, frame):
+        raise AssertionError("split_blocks did not return")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(20)
+    try:
+        for name in ("a" * 60, "aws_ecs_service_deployment_circuit_breaker_rollback_enabled"):
+            assert split_blocks(f"{name} = true\n") is None
+            assert split_blocks(f'resource "a" "b" {{}}\n{name} {name} {name} = 1\n') is None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -23,10 +23,13 @@ from dataclasses import dataclass
 # Between top-level blocks: whitespace and comments only (the grammar's NL_OR_COMMENT and %ignore).
 _GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
 # A block header on one line, as the grammar allows it: a name, labels (names or quoted strings
-# without escapes or templates), then the opening brace, possibly on a following line.
+# without escapes or templates), then the opening brace, possibly on a following line. A bare label
+# must follow a space: two names side by side would be one name, and letting the pattern try every
+# way to cut a name in two made a top-level `long_attribute_name = 1` (every .tfvars file) take
+# exponential time to reject.
 _NAME = r"[a-zA-Z_][a-zA-Z0-9_-]*"
 _HEADER = re.compile(
-    rf'({_NAME})((?:[ \t\r]*(?:"[^"\\\n$%]*"|{_NAME}))*)[ \t\r]*(?:\n[ \t\r\n]*)?\{{'
+    rf'({_NAME})((?:[ \t\r]+{_NAME}|[ \t\r]*"[^"\\\n$%]*")*)[ \t\r]*(?:\n[ \t\r\n]*)?\{{'
 )
 _LABEL = re.compile(rf'"([^"\\\n$%]*)"|({_NAME})')
 # Inside a block: the characters that can open or close something the scanner must skip.
@@ -68,7 +71,7 @@ def split_blocks(text: str) -> list[TopBlock] | None:
             if header is None:
                 return None
             end = _skip_code(text, header.end())
-            labels = tuple(quoted if quoted is not None else bare for quoted, bare in _LABEL.findall(header.group(2)))
+            labels = tuple(m.group(1) if m.group(1) is not None else m.group(2) for m in _LABEL.finditer(header.group(2)))
             blocks.append(TopBlock(header.group(1), labels, position, end, line))
             line += text.count("\n", position, end)
             position = end
