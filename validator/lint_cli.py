@@ -84,7 +84,7 @@ def lint(
         False, "--no-cache", help="Neither use nor keep the results of earlier runs (kept in the user's cache directory; also TFBG_NO_CACHE=1)."
     ),
     jobs: Optional[int] = typer.Option(
-        None, "--jobs", "-j", min=1, help="Lint this many directories or plans at once (default: the machine's cores)."
+        None, "--jobs", "-j", min=1, help="Lint this many directories or plans at once, or evaluate one large directory in this many processes (default: the machine's cores)."
     ),
 ) -> None:
     """Lint Terraform directories or plan JSON files for ECS blue/green, linear and canary deployments."""

@@ -33,6 +33,9 @@ class Target:
     variables: dict[str, str]
     source: str | None
     use_cache: bool = True
+    # Processes for this one target's resources (validator/loaders/parallel.py): the jobs that lint
+    # no other target.
+    workers: int = 1
 
 
 @dataclass
@@ -49,7 +52,11 @@ def default_jobs() -> int:
 
 
 def lint_targets(targets: list[Target], jobs: int | None, show_progress: bool) -> Iterator[Outcome]:
-    jobs = min(jobs or default_jobs(), len(targets))
+    requested = jobs or default_jobs()
+    jobs = min(requested, len(targets))
+    if jobs == 1:  # one target (or --jobs 1): its resources may use the processes asked for
+        for target in targets:
+            target.workers = requested
     display = progress.Progress(len(targets), show_progress)
     progress.showing(display)
     try:
@@ -97,14 +104,14 @@ def _load(target: Target) -> Model:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read(target.path, target.var_files, target.variables, target.source)
+        return _read(target.path, target.var_files, target.variables, target.source, target.workers)
     finally:
         gc.freeze()
         if enabled:
             gc.enable()
 
 
-def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None) -> Model:
+def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None, workers: int = 1) -> Model:
     if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
         if target != "-" and not os.path.isfile(target):
             raise InputError(f"{target}: no such file")
@@ -118,6 +125,6 @@ def _read(target: str, var_files: list[str], variables: dict[str, str], source: 
         raise InputError(f"{target}: expected a Terraform directory, a plan .json file or -")
     from validator.loaders.hcl import load_directory
 
-    return load_directory(target, var_files=var_files, variables=variables)
+    return load_directory(target, var_files=var_files, variables=variables, workers=workers)
 
 

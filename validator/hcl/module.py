@@ -76,6 +76,12 @@ class ResourceDecl:
     def parsed_once(self) -> bool:
         return isinstance(self.declared, Block) or self._checked
 
+    def mark_checked(self, names: frozenset[str]) -> None:
+        """Parsed and checked in another process (validator/loaders/parallel.py)."""
+        if not self.parsed_once:
+            self._checked = True
+            self._names = names
+
     def release(self) -> None:
         """Drop a deferred block's syntax tree (the directory loader has evaluated it)."""
         if not isinstance(self.declared, Block):

@@ -30,6 +30,25 @@ def recording() -> Iterator[list[Read]]:
         _recording.reset(token)
 
 
+def recorded_so_far() -> int:
+    """How many reads the current recording holds (0 when none is on)."""
+    reads = _recording.get()
+    return len(reads) if reads is not None else 0
+
+
+def recorded_since(mark: int) -> list[Read]:
+    """The reads recorded after recorded_so_far() returned `mark` (a worker sends them back)."""
+    reads = _recording.get()
+    return reads[mark:] if reads is not None else []
+
+
+def record_all(more: list[Read]) -> None:
+    """Reads another process made for this run (validator/loaders/parallel.py)."""
+    reads = _recording.get()
+    if reads is not None:
+        reads.extend(more)
+
+
 def _record(kind: str, path: str, seen: object) -> None:
     reads = _recording.get()
     if reads is not None:

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 from validator import progress
 from validator.errors import InputError
 from validator.hcl import reads
+from validator.loaders import parallel
 from validator.hcl.evaluate import Evaluator
 from validator.hcl.instance import (
     NO_KEY,
@@ -59,6 +60,7 @@ def load_directory(
     *,
     var_files: Iterable[str] = (),
     variables: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> Model:
     """The Model of the root module at `path`. Raises InputError for a path that is no directory
     or a --var-file that cannot be read or parsed; everything else becomes a Diagnostic.
@@ -68,7 +70,7 @@ def load_directory(
     does not parse on its own, the directory is loaded again the usual way, whole files at once,
     so that a syntax error is reported, and its file skipped, exactly as before."""
     try:
-        return _load_directory(path, var_files, variables, defer_resources=True)
+        return _load_directory(path, var_files, variables, defer_resources=True, workers=workers)
     except DeferredParseFailed:
         return _load_directory(path, var_files, variables, defer_resources=False)
 
@@ -79,6 +81,7 @@ def _load_directory(
     variables: Mapping[str, str] | None,
     *,
     defer_resources: bool,
+    workers: int = 1,
 ) -> Model:
     root_directory = os.path.normpath(path)
     if not reads.isdir(root_directory):
@@ -102,9 +105,20 @@ def _load_directory(
     # another call's outputs, whatever their order in the files).
     _walk(root, instances)
     last_use = {id(instance.config): index for index, instance in enumerate(instances)}
-    for index, instance in enumerate(instances):
+    for instance in instances:
         _add_providers(instance, model)
-        _add_resources(instance, model, last_instance=last_use[id(instance.config)] == index)
+    work = [
+        (instance, decl, last_use[id(instance.config)] == index)
+        for index, instance in enumerate(instances)
+        for decl in instance.config.resources.values()
+    ]
+    parallel.evaluate(
+        work,
+        model,
+        workers if defer_resources else 1,
+        lambda module, decl, last_instance: add_resource(module, decl, model, last_instance),
+        _report,
+    )
     for config in configs.values():
         config.finish()
         model.diagnostics.extend(config.late_diagnostics)
@@ -374,56 +388,56 @@ def _unknown(call, cause: str) -> Expansion:
     return Expansion(None, kind, cause=cause) if kind else Expansion([NO_KEY])
 
 
-def _add_resources(module: ModuleInstance, model: Model, last_instance: bool) -> None:
-    """The instances of the module's resources. `last_instance`: no instance after this one has
-    the same configuration, so each resource's syntax tree can be dropped once it is evaluated."""
-    for decl in module.config.resources.values():
-        expansion = module.expansion(decl)
-        count_unknown = expansion.keys is None or module.expansion_unknown
-        keys = expansion.keys if expansion.keys is not None else [NO_KEY]
-        for key in keys:
-            address = module.absolute(decl.local_address + instance_suffix(key))
-            try:
-                values, locations = module.resource_values(decl, key)
-                evaluator = module.evaluator(decl.block, expansion.iteration(key))
-                lifecycle = ignore_changes(decl.block, evaluator)
-                replaced_first = create_before_destroy(decl.block, evaluator)
-            except RecursionError:
-                _report(model, Diagnostic(f"{address}: expressions nested too deeply to evaluate", Location(decl.block.file, decl.block.line)))
-                continue
-            except Exception as error:  # noqa: BLE001 - an evaluator bug must not hide the other resources
-                # Skipped, not added half-evaluated: missing values would look like missing settings.
-                _report(
-                    model,
-                    Diagnostic(
-                        f"{address}: tfbg could not evaluate this resource ({type(error).__name__}: {error}); "
-                        "it is not checked (please report this)",
-                        Location(decl.block.file, decl.block.line),
-                    ),
-                )
-                continue
-            model.add(
-                Resource(
-                    address=address,
-                    type=decl.type,
-                    name=decl.name,
-                    mode=decl.mode,  # type: ignore[arg-type]
-                    module=module.address,
-                    index=key,
-                    values=values,
-                    location=Location(decl.block.file, decl.block.line),
-                    locations=locations,
-                    ignore_changes=lifecycle,
-                    create_before_destroy=replaced_first,
-                    count_unknown=count_unknown,
-                    reads_remote=decl.mode == "data" and decl.type not in COMPUTED_LOCALLY,  # values: arguments only
-                    count_cause=(expansion.cause or module.expansion_cause) if count_unknown else "",
-                )
+def add_resource(module: ModuleInstance, decl, model: Model, last_instance: bool) -> None:
+    """The instances of one resource declaration of a module instance. `last_instance`: no instance
+    after this one has the same configuration, so the resource's syntax tree can be dropped once it is
+    evaluated."""
+    expansion = module.expansion(decl)
+    count_unknown = expansion.keys is None or module.expansion_unknown
+    keys = expansion.keys if expansion.keys is not None else [NO_KEY]
+    for key in keys:
+        address = module.absolute(decl.local_address + instance_suffix(key))
+        try:
+            values, locations = module.resource_values(decl, key)
+            evaluator = module.evaluator(decl.block, expansion.iteration(key))
+            lifecycle = ignore_changes(decl.block, evaluator)
+            replaced_first = create_before_destroy(decl.block, evaluator)
+        except RecursionError:
+            _report(model, Diagnostic(f"{address}: expressions nested too deeply to evaluate", Location(decl.block.file, decl.block.line)))
+            continue
+        except Exception as error:  # noqa: BLE001 - an evaluator bug must not hide the other resources
+            # Skipped, not added half-evaluated: missing values would look like missing settings.
+            _report(
+                model,
+                Diagnostic(
+                    f"{address}: tfbg could not evaluate this resource ({type(error).__name__}: {error}); "
+                    "it is not checked (please report this)",
+                    Location(decl.block.file, decl.block.line),
+                ),
             )
-            progress.resource_evaluated()
-        if last_instance:
-            # Its values are in the model (and the loader's cache, for references): the tree can go.
-            decl.release()
+            continue
+        model.add(
+            Resource(
+                address=address,
+                type=decl.type,
+                name=decl.name,
+                mode=decl.mode,  # type: ignore[arg-type]
+                module=module.address,
+                index=key,
+                values=values,
+                location=Location(decl.block.file, decl.block.line),
+                locations=locations,
+                ignore_changes=lifecycle,
+                create_before_destroy=replaced_first,
+                count_unknown=count_unknown,
+                reads_remote=decl.mode == "data" and decl.type not in COMPUTED_LOCALLY,  # values: arguments only
+                count_cause=(expansion.cause or module.expansion_cause) if count_unknown else "",
+            )
+        )
+        progress.resource_evaluated()
+    if last_instance:
+        # Its values are in the model (and the loader's cache, for references): the tree can go.
+        decl.release()
 
 
 def _add_providers(module: ModuleInstance, model: Model) -> None:
