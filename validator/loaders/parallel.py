@@ -127,16 +127,18 @@ def _collect(child: tuple[int, int] | None) -> Any:
     if child is None:
         return None
     pid, read_end = child
-    try:
-        with os.fdopen(read_end, "rb") as stream:
-            payload = pickle.load(stream)
-    except Exception:  # noqa: BLE001 - a worker that died or wrote half a payload
-        payload = None
+    with os.fdopen(read_end, "rb") as stream:
+        data = stream.read()
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
-    return payload
+    # Unpickled once the worker has exited: the objects the parent builds from its bytes then never
+    # share the machine with the worker's own copy of them (the peak of the two processes together).
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a worker that died or wrote half a payload
+        return None
 
 
 def _merge(payload: Any, model: Model, configs: dict[str, ModuleConfig], report) -> None:
