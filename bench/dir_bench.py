@@ -1,8 +1,9 @@
 """Benchmark: `tfbg lint DIR` on a generated monorepo of N blue/green services (bench/gen_services.py),
 cold (--no-cache), warm (the same tree again, from the result cache) and against checkov, each tool
 in its own process, measured by /usr/bin/time -v (wall seconds, user+system seconds, peak resident
-memory). Runs alternate between the tools (A B A B ...) so that a machine whose speed drifts affects
-both alike; the medians are reported.
+memory) and, for tools that fork workers, the peak of the whole process tree's summed proportional
+set size (bench/tree_memory.py). Runs alternate between the tools (A B A B ...) so that a machine
+whose speed drifts affects both alike; the medians are reported.
 
     python bench/dir_bench.py --services 1000 [--shape root|modules] [--runs 3]
         [--checkov /path/to/checkov] [--checkov-runs 1] [--limit SECONDS]
@@ -24,29 +25,35 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tree_memory import PeakSampler
+
 HERE = Path(__file__).resolve().parent
 
 
 def measure(command: list[str], limit: float, env: dict | None = None) -> dict:
-    """One run under /usr/bin/time -v: wall and cpu seconds, peak MiB, exit code (-1: stopped at the
-    limit, the time is then a lower bound)."""
+    """One run under /usr/bin/time -v: wall and cpu seconds, peak MiB of the largest process and of
+    the whole tree (tree_mib), exit code (-1: stopped at the limit, the time is then a lower bound)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         timed = ["/usr/bin/time", "-v", "-o", report.name, *command]
-        try:
-            code = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, timeout=limit or None).returncode
-        except subprocess.TimeoutExpired:
-            return {"wall": limit, "cpu": float("nan"), "peak_mib": float("nan"), "exit": -1}
+        process = subprocess.Popen(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        with PeakSampler(process.pid) as sampler:
+            try:
+                code = process.wait(timeout=limit or None)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                return {"wall": limit, "cpu": float("nan"), "peak_mib": float("nan"), "tree_mib": float("nan"), "exit": -1}
         text = report.read()
     field = lambda name: re.search(rf"{re.escape(name)}: (.+)", text).group(1).strip()  # noqa: E731
     wall = 0.0
     for part in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
         wall = wall * 60 + float(part)
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
-    return {"wall": wall, "cpu": cpu, "peak_mib": int(field("Maximum resident set size (kbytes)")) / 1024, "exit": code}
+    return {"wall": wall, "cpu": cpu, "peak_mib": int(field("Maximum resident set size (kbytes)")) / 1024, "tree_mib": sampler.peak_mib, "exit": code}
 
 
 def median(runs: list[dict]) -> dict:
-    return {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mib")} | {"exit": runs[-1]["exit"], "runs": len(runs)}
+    return {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mib", "tree_mib")} | {"exit": runs[-1]["exit"], "runs": len(runs)}
 
 
 def main() -> int:
@@ -82,7 +89,11 @@ def main() -> int:
     report["cold_over_warm"] = round(cold["wall"] / warm["wall"], 1)
     if "checkov" in summary:
         checkov = summary["checkov"]
-        report["tfbg_vs_checkov"] = {"time": round(cold["wall"] / checkov["wall"], 3), "memory": round(cold["peak_mib"] / checkov["peak_mib"], 3)}
+        report["tfbg_vs_checkov"] = {
+            "time": round(cold["wall"] / checkov["wall"], 3),
+            "memory": round(cold["peak_mib"] / checkov["peak_mib"], 3),
+            "memory_whole_tree": round(cold["tree_mib"] / checkov["tree_mib"], 3),
+        }
         if checkov["exit"] == -1:
             report["tfbg_vs_checkov"]["note"] = "checkov was stopped at the limit: its time is a lower bound"
     print(json.dumps(report, indent=2))
