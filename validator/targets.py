@@ -3,8 +3,9 @@
 
 Several targets run in worker processes, each returning its findings (small) rather than its model
 (large); outcomes come back in command-line order, so the report is the same byte for byte whatever
---jobs is. Parsing the files of one directory stays in one process: a parsed tree costs as much to
-send back from a worker as to parse (bench/README.md, "Parsing").
+--jobs is. A single target gets the jobs for its own resources instead (validator/loaders/parallel.py:
+workers parse and evaluate shares of it; no parsed tree is sent back, it costs as much to send as to
+parse, bench/README.md "Parsing"). Workers count into the parent's progress line (validator/progress.py).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def default_jobs() -> int:
 
 
 def lint_targets(targets: list[Target], jobs: int | None, show_progress: bool) -> Iterator[Outcome]:
+    global _tally
     requested = jobs or default_jobs()
     jobs = min(requested, len(targets))
     if jobs == 1:  # one target (or --jobs 1): its resources may use the processes asked for
@@ -62,8 +64,10 @@ def lint_targets(targets: list[Target], jobs: int | None, show_progress: bool) -
     try:
         if jobs > 1 and all(t.path != "-" for t in targets) and "fork" in multiprocessing.get_all_start_methods():
             # fork: a worker starts with this process's imports and parser tables, in milliseconds.
+            _tally = display.share(len(targets))  # each target's counts, in its own slot
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for outcome in pool.map(lint_target, targets):
+                for future in [pool.submit(_lint_counted, index, target) for index, target in enumerate(targets)]:
+                    outcome = _wait(future, display)
                     display.root_done()
                     yield outcome
         else:
@@ -74,6 +78,26 @@ def lint_targets(targets: list[Target], jobs: int | None, show_progress: bool) -
     finally:
         display.close()
         progress.showing(None)
+        _tally = None
+
+
+# The tally the pool's workers count into: set before the pool forks them, so each inherits it (a
+# shared mapping cannot be pickled into a task's arguments).
+_tally: progress.Tally | None = None
+
+
+def _lint_counted(index: int, target: Target) -> Outcome:
+    progress.count_into(_tally, index)
+    return lint_target(target)
+
+
+def _wait(future, display: progress.Progress) -> Outcome:
+    """The future's outcome, in order, with the progress line redrawn while it is awaited."""
+    while True:
+        try:
+            return future.result(timeout=progress.INTERVAL)
+        except TimeoutError:
+            display.tick()
 
 
 def lint_target(target: Target) -> Outcome:

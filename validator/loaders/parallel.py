@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import select
 from typing import Any, Callable
 
 from validator import progress
@@ -42,17 +43,20 @@ def evaluate(work: list[Work], model: Model, workers: int, add: Callable[..., No
         return
     shares = _shares(work, workers)
     configs = _configs(work)
-    started = [_start(share, model, configs, add) for share in shares[1:]]
+    tally = progress.share(len(shares) - 1)  # the workers' counts, shown on the parent's line
+    started = [_start(share, slot, tally, model, configs, add) for slot, share in enumerate(shares[1:])]
     for item in shares[0]:
         add(*item)
     failed = False
-    for child, share in zip(started, shares[1:]):
+    for slot, (child, share) in enumerate(zip(started, shares[1:])):
         payload = _collect(child)
         if payload == "deferred-parse-failed":
             failed = True
         elif failed:
             continue  # the load starts again anyway
         elif payload is None:
+            if tally is not None:
+                tally.clear(slot)  # counted again below
             for item in share:  # the worker failed: its share is evaluated here
                 add(*item)
         else:
@@ -78,7 +82,7 @@ def _configs(work: list[Work]) -> dict[str, ModuleConfig]:
     return configs
 
 
-def _start(share: list[Work], model: Model, configs: dict[str, ModuleConfig], add) -> tuple[int, int] | None:
+def _start(share: list[Work], slot: int, tally, model: Model, configs: dict[str, ModuleConfig], add) -> tuple[int, int] | None:
     """Fork a worker for `share`: (pid, read end of its pipe), or None if it could not be started."""
     try:
         read_end, write_end = os.pipe()
@@ -89,9 +93,9 @@ def _start(share: list[Work], model: Model, configs: dict[str, ModuleConfig], ad
         os.close(write_end)
         return pid, read_end
     # The worker: never returns into the caller's code (os._exit), whatever happens, and draws no
-    # progress line of its own (the parent's terminal line stays the only one).
+    # progress line of its own: it counts into the parent's (validator/progress.py, Tally).
     try:
-        progress.showing(None)
+        progress.count_into(tally, slot)
         os.close(read_end)
         payload = _run(share, model, configs, add)
         with os.fdopen(write_end, "wb") as stream:
@@ -127,8 +131,19 @@ def _collect(child: tuple[int, int] | None) -> Any:
     if child is None:
         return None
     pid, read_end = child
-    with os.fdopen(read_end, "rb") as stream:
-        data = stream.read()
+    data = bytearray()
+    try:
+        while True:
+            # Wait in short steps so that the parent's progress line keeps showing the workers' counts.
+            if not select.select([read_end], [], [], progress.INTERVAL)[0]:
+                progress.tick()
+                continue
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(read_end)
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
@@ -142,9 +157,7 @@ def _collect(child: tuple[int, int] | None) -> Any:
 
 
 def _merge(payload: Any, model: Model, configs: dict[str, ModuleConfig], report) -> None:
-    resources, diagnostics, checked, late, worker_reads = payload
-    for _ in resources:
-        progress.resource_evaluated()
+    resources, diagnostics, checked, late, worker_reads = payload  # the worker counted them already
     # What the worker read (templatefile(), file(), modules' files) decides whether the result cache
     # may answer the next run: it is part of this run's record.
     reads.record_all(worker_reads)
