@@ -1,8 +1,9 @@
 """Benchmark: `tfbg lint DIR` on a generated monorepo of N blue/green services (bench/gen_services.py),
-cold (--no-cache), warm (the same tree again, from the result cache) and against checkov, each tool
-in its own process, measured by /usr/bin/time -v (wall seconds, user+system seconds, peak resident
-memory) and, for tools that fork workers, the peak of the whole process tree's summed proportional
-set size (bench/tree_memory.py). Runs alternate between the tools (A B A B ...) so that a machine
+cold (--no-cache), a first run with an empty cache, warm (the same tree again, from the result
+cache), with one file changed since the last run (from the declaration cache) and against checkov,
+each tool in its own process, measured by /usr/bin/time -v (wall seconds, user+system seconds, peak
+resident memory) and, for tools that fork workers, the peak of the whole process tree's summed
+proportional set size (bench/tree_memory.py). Runs alternate between the tools (A B A B ...) so that a machine
 whose speed drifts affects both alike; the medians are reported.
 
     python bench/dir_bench.py --services 1000 [--shape root|modules] [--runs 3]
@@ -56,6 +57,25 @@ def median(runs: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mib", "tree_mib")} | {"exit": runs[-1]["exit"], "runs": len(runs)}
 
 
+def _empty_cache(cache: Path) -> None:
+    """Results and declarations gone; the parser's tables stay (a first run on a machine that has
+    linted before)."""
+    for kind in ("results", "declarations"):
+        shutil.rmtree(cache / "tfbg" / kind, ignore_errors=True)
+
+
+def _change_one_file(tree: Path) -> None:
+    """One more replica for the first service of the middle services file (a different file each
+    time is not needed: the value differs from every earlier run's)."""
+    files = sorted(tree.rglob("*.tf"))
+    path = files[len(files) // 2]
+    text = path.read_text()
+    changed = re.sub(r"desired_count(\s*)= (\d+)", lambda m: f"desired_count{m.group(1)}= {int(m.group(2)) + 1}", text, count=1)
+    if changed == text:
+        raise SystemExit(f"{path}: no desired_count to change")
+    path.write_text(changed)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=1000)
@@ -73,7 +93,11 @@ def main() -> int:
     env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), CHECKPOINT_DISABLE="1")
     env.pop("TFBG_NO_CACHE", None)
     lint = [args.tfbg, "lint", str(tree), "-f", "json"]
-    tools = {"tfbg cold": lint + ["--no-cache"], "tfbg warm": lint}
+    # "first": a first run with an empty cache (it keeps results and declarations); "warm": nothing
+    # changed since the last run; "changed": one service's desired_count changed in one file since
+    # the last run (the result cache cannot answer; the declaration cache holds the last run's).
+    tools = {"tfbg cold": lint + ["--no-cache"], "tfbg first": lint, "tfbg warm": lint, "tfbg changed": lint}
+    prepare = {"tfbg first": lambda: _empty_cache(work / "cache"), "tfbg changed": lambda: _change_one_file(tree)}
     if args.checkov:
         tools["checkov"] = [args.checkov, "-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json", "--quiet"]
     subprocess.run(lint, stdout=subprocess.DEVNULL, env=env)  # primes the cache for the warm runs
@@ -81,12 +105,15 @@ def main() -> int:
     for round_ in range(max(args.runs, args.checkov_runs)):
         for name, command in tools.items():
             if round_ < (args.checkov_runs if name == "checkov" else args.runs):
+                prepare.get(name, lambda: None)()
                 results[name].append(measure(command, args.limit, env))
                 print(f"{name:10} run {round_ + 1}: {results[name][-1]}", file=sys.stderr)
     summary = {name: median(runs) for name, runs in results.items()}
     report = {"services": args.services, "shape": args.shape, "results": summary}
     cold, warm = summary["tfbg cold"], summary["tfbg warm"]
     report["cold_over_warm"] = round(cold["wall"] / warm["wall"], 1)
+    report["changed_over_cold"] = round(summary["tfbg changed"]["wall"] / cold["wall"], 3)
+    report["first_over_cold"] = round(summary["tfbg first"]["wall"] / cold["wall"], 3)
     if "checkov" in summary:
         checkov = summary["checkov"]
         report["tfbg_vs_checkov"] = {

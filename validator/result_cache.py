@@ -15,20 +15,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from validator.cache_dir import cache_directory
+from validator import cache_dir
 from validator.config import Config
 from validator.findings import Finding
 from validator.hcl import reads
 
 FORMAT = "tfbg-results-1"
-KEEP = 64  # entries kept; the oldest beyond this are removed (only files tfbg wrote, by name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,28 +61,9 @@ def run_key(target: str, var_files: list[str], variables: dict[str, str], config
     return hashlib.sha256(described.encode()).hexdigest()
 
 
-def _directory() -> str | None:
-    base = cache_directory()
-    if base is None:
-        return None
-    directory = os.path.join(base, "results")
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return directory
-
-
 def load(key: str) -> list[Finding] | None:
     """The findings of an earlier run with this key, if every read it made still sees the same."""
-    directory = _directory()
-    if directory is None:
-        return None
-    try:
-        with open(os.path.join(directory, key), "rb") as handle:
-            entry = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - missing, truncated, corrupted, of another version: not trusted
-        return None
+    entry = cache_dir.read_entry("results", key)
     if not _well_formed(entry, key) or not reads.unchanged(entry["reads"]):
         return None
     return list(entry["findings"])
@@ -104,29 +82,4 @@ def _well_formed(entry: Any, key: str) -> bool:
 
 
 def store(key: str, recorded: list[reads.Read], findings: list[Finding]) -> None:
-    directory = _directory()
-    if directory is None:
-        return
-    entry = {"format": FORMAT, "key": key, "reads": recorded, "findings": findings}
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".entry.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, os.path.join(directory, key))
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        return  # a full disk or a read-only cache: the run's result stands, it is just not kept
-    _prune(directory)
-
-
-def _prune(directory: str) -> None:
-    try:
-        entries = [e for e in os.scandir(directory) if len(e.name) == 64 and e.is_file()]
-        entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
-        for entry in entries[KEEP:]:
-            os.unlink(entry.path)
-    except OSError:
-        pass
+    cache_dir.write_entry("results", key, {"format": FORMAT, "key": key, "reads": recorded, "findings": findings})

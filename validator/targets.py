@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from validator import progress, result_cache
+from validator import cache_dir, progress, result_cache
 from validator.config import Config
 from validator.engine import lint as run_lint
 from validator.errors import InputError
@@ -79,6 +79,8 @@ def lint_targets(targets: list[Target], jobs: int | None, show_progress: bool) -
         display.close()
         progress.showing(None)
         _tally = None
+        if any(target.use_cache for target in targets):
+            cache_dir.prune()
 
 
 # The tally the pool's workers count into: set before the pool forks them, so each inherits it (a
@@ -109,7 +111,7 @@ def lint_target(target: Target) -> Outcome:
             return Outcome(cached)
     try:
         with reads.recording() as recorded:
-            model = _load(target)
+            model = _load(target, key)
             findings = run_lint(model, target.config)
     except InputError as error:
         return Outcome(error=str(error))
@@ -120,7 +122,7 @@ def lint_target(target: Target) -> Outcome:
     return Outcome(findings)
 
 
-def _load(target: Target) -> Model:
+def _load(target: Target, cache_key: str = "") -> Model:
     # A large plan is millions of container objects, all alive until the model is built: the cyclic
     # collector's passes over them found nothing and cost a quarter of the run (100 MB plan: 4.9 s of
     # 19.8 s). Reference counting still frees everything; afterwards the model, alive to the end, is
@@ -128,14 +130,14 @@ def _load(target: Target) -> Model:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read(target.path, target.var_files, target.variables, target.source, target.workers)
+        return _read(target.path, target.var_files, target.variables, target.source, target.workers, cache_key)
     finally:
         gc.freeze()
         if enabled:
             gc.enable()
 
 
-def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None, workers: int = 1) -> Model:
+def _read(target: str, var_files: list[str], variables: dict[str, str], source: str | None, workers: int = 1, cache_key: str = "") -> Model:
     if target == "-" or (target.endswith(".json") and not os.path.isdir(target)):
         if target != "-" and not os.path.isfile(target):
             raise InputError(f"{target}: no such file")
@@ -149,6 +151,7 @@ def _read(target: str, var_files: list[str], variables: dict[str, str], source: 
         raise InputError(f"{target}: expected a Terraform directory, a plan .json file or -")
     from validator.loaders.hcl import load_directory
 
-    return load_directory(target, var_files=var_files, variables=variables, workers=workers)
+    # The result cache's key: the declaration cache keeps what this directory's load evaluated under it.
+    return load_directory(target, var_files=var_files, variables=variables, workers=workers, cache_key=cache_key or None)
 
 

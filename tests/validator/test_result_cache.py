@@ -110,3 +110,26 @@ def test_the_loader_reads_the_disk_only_through_reads():
             if direct.search(code):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_pruning_keeps_the_newest_entries_within_the_limits_and_only_tfbg_s(tmp_path, monkeypatch):
+    from validator import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache_dir.cache_directory.cache_clear()
+    try:
+        monkeypatch.setattr(cache_dir, "KEEP_ENTRIES", 3)
+        names = [f"{number:064x}" for number in range(5)]
+        for age, name in enumerate(names):
+            cache_dir.write_entry("results", name, {"n": age})
+            os.utime(Path(cache_dir.entry_directory("results")) / name, (1000 + age, 1000 + age))
+        mine = Path(cache_dir.entry_directory("results")) / "notes.txt"
+        mine.write_text("not tfbg's")
+        cache_dir.prune()
+        kept = sorted(p.name for p in Path(cache_dir.entry_directory("results")).iterdir())
+        assert kept == sorted(names[2:]) + ["notes.txt"]
+        monkeypatch.setitem(cache_dir.KEEP_BYTES, "results", 1)  # over budget: the newest one stays
+        cache_dir.prune()
+        assert sorted(p.name for p in Path(cache_dir.entry_directory("results")).iterdir()) == [names[4], "notes.txt"]
+    finally:
+        cache_dir.cache_directory.cache_clear()

@@ -58,8 +58,12 @@ class ResourceDecl:
                 raise DeferredParseFailed(self.declared.file)
             if not self._checked:
                 self._checked = True
+                found: list[Diagnostic] = []
                 if self.checker is not None and self.late_diagnostics is not None:
-                    self.late_diagnostics.extend(self.checker.check(parsed))
+                    found = self.checker.check(parsed)
+                    self.late_diagnostics.extend(found)
+                if FIRST_PARSES is not None:
+                    FIRST_PARSES.append((self, found))
             self._parsed = parsed
         return self._parsed
 
@@ -87,6 +91,11 @@ class ResourceDecl:
         if not isinstance(self.declared, Block):
             self.member_names  # noqa: B018 - computed while the tree is at hand
             self._parsed = None
+
+
+# Every deferred block parsed for the first time, with what its reference checks found, in order:
+# validator/loaders/deltas.py reads the entries one evaluation added (None: nobody is listening).
+FIRST_PARSES: list[tuple[ResourceDecl, list[Diagnostic]]] | None = None
 
 
 # Resources of one type mostly set the same arguments: one frozenset for each distinct set.

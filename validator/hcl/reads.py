@@ -30,6 +30,11 @@ def recording() -> Iterator[list[Read]]:
         _recording.reset(token)
 
 
+def active() -> bool:
+    """Is a recording on?"""
+    return _recording.get() is not None
+
+
 def recorded_so_far() -> int:
     """How many reads the current recording holds (0 when none is on)."""
     reads = _recording.get()
