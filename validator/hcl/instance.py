@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from lark import Token, Tree
 
+from validator.hcl import reads
 from validator.hcl.evaluate import Evaluator, Invalid, Step, apply_steps, cause_of
 from validator.hcl.module import ModuleConfig, ResourceDecl, member_names, read_text
 from validator.hcl.parse import Attribute, Block, span
@@ -77,6 +78,7 @@ class Loader:
         self.root_directory = root_directory
         self.in_progress: set[tuple] = set()
         self.cache: dict[tuple, Any] = {}
+        self.file_reads: list = []  # reads.Read of file()/templatefile() (recorded when a recording is on)
         # (module instance, call name) -> (Expansion, {key: ModuleInstance}), or a string saying why
         # the call cannot be followed. Set by the directory loader, which knows where sources are.
         self.build_call: Callable[["ModuleInstance", str], Any] = lambda module, name: "not followed"
@@ -85,6 +87,7 @@ class Loader:
         if key in self.cache:
             return self.cache[key]
         if key in self.in_progress:
+            CYCLES_MET[0] += 1
             return _CYCLE
         self.in_progress.add(key)
         try:
@@ -96,6 +99,10 @@ class Loader:
 
 
 _CYCLE = Unknown("reference cycle", cause="a reference cycle (Terraform rejects it too)")
+# Reference cycles met so far in this process. Where a cycle is cut depends on which value was
+# asked for first, so a load that meets one depends on the order of its work: it is not divided
+# between processes nor kept by the declaration cache (validator/loaders/deltas.py).
+CYCLES_MET = [0]
 
 
 class ModuleInstance:
@@ -214,10 +221,15 @@ class ModuleInstance:
 
     def read_file(self, path: str) -> str | None:
         candidate = path if os.path.isabs(path) else os.path.join(self.loader.root_directory, path)
+        mark = reads.recorded_so_far()
         try:
             return read_text(candidate)
         except (OSError, UnicodeDecodeError):
             return None
+        finally:
+            # What file()/templatefile() read: a value computed once may be used by many declarations,
+            # so the declaration cache checks every such read of the last run (declaration_cache.py).
+            self.loader.file_reads.extend(reads.recorded_since(mark))
 
     # -- resources ---------------------------------------------------------------------------
 
@@ -246,6 +258,7 @@ class ModuleInstance:
         if name not in members:
             in_progress = ("member", self.address, decl.local_address, key, name)
             if in_progress in self.loader.in_progress:
+                CYCLES_MET[0] += 1
                 return _CYCLE, {}
             self.loader.in_progress.add(in_progress)
             try:

@@ -57,8 +57,17 @@ class DeclarationCache:
         self.world = world
         self.digests = digests
         files = sorted({decl.file for _module, decl, _last in work})
-        # The rest of the configuration changed: no kept delta can be fresh, none is read.
-        same_world = cache_dir.read_entry("declarations", self._entry("")) == {"format": FORMAT, "world": world}
+        # The rest of the configuration changed, or a file that file()/templatefile() read: no kept
+        # delta can be trusted (a value read from a file may be used by any declaration), none is read.
+        kept_world = cache_dir.read_entry("declarations", self._entry(""))
+        same_world = (
+            isinstance(kept_world, dict)
+            and kept_world.get("format") == FORMAT
+            and kept_world.get("world") == world
+            and isinstance(kept_world.get("reads"), list)
+            and all(isinstance(r, tuple) and len(r) == 3 for r in kept_world["reads"])
+            and reads.unchanged(kept_world["reads"])
+        )
         self.groups: dict[str, dict[ItemKey, tuple[str, Delta]]] = {
             file: _kept(self._entry(file)) if same_world else {} for file in files
         }
@@ -78,8 +87,9 @@ class DeclarationCache:
                 self.fresh_keys.add(key)
         return found
 
-    def store(self, work: list[Work], deltas: list[Delta]) -> None:
-        """Rewrite the entry of each file whose items are not exactly the kept ones."""
+    def store(self, work: list[Work], deltas: list[Delta], file_reads: list[reads.Read]) -> None:
+        """Rewrite the entry of each file whose items are not exactly the kept ones; `file_reads`:
+        what file()/templatefile() read in this process (workers' reads are in their deltas)."""
         grouped: dict[str, dict[ItemKey, tuple[str, Delta]]] = {}
         for item, delta in zip(work, deltas):
             key = item_key(item)
@@ -91,7 +101,8 @@ class DeclarationCache:
                 continue
             entry = self._entry(file)
             cache_dir.write_entry("declarations", entry, {"format": FORMAT, "key": entry, "items": items})
-        cache_dir.write_entry("declarations", self._entry(""), {"format": FORMAT, "world": self.world})
+        evaluation_reads = list({repr(read): read for read in [*file_reads, *(r for delta in deltas for r in delta.reads)]}.values())
+        cache_dir.write_entry("declarations", self._entry(""), {"format": FORMAT, "world": self.world, "reads": evaluation_reads})
 
 
 def open_cache(key: str, configs: dict[str, ModuleConfig], root_directory: str, root_values: dict[str, Any], work: list[Work]) -> DeclarationCache | None:
@@ -161,9 +172,11 @@ def _world_digest(configs: dict[str, ModuleConfig], declarations: dict[str, dict
     digest = hashlib.sha256(repr(root_values).encode())
     for directory in sorted(configs):
         config = configs[directory]
-        # Without a syntax error in the directory, deferred blocks' references are checked when parsed.
-        checked = all(decl.checker is not None for decl in config.deferred)
-        digest.update(f"\0{directory}\0{checked}".encode())
+        # How deferred blocks' references are checked when parsed: not at all after a syntax error in
+        # the directory, not for references beside a *.tf.json file, nor list()/map() before 0.15.
+        checker = next((decl.checker for decl in config.deferred if decl.checker is not None), None)
+        checks = (checker.skip_references, checker.removed_apply) if checker is not None else None
+        digest.update(f"\0{directory}\0{checks}".encode())
         names = _names(config)
         blocks: list[Block] = [*config.variables.values(), *config.modules.values(), *config.terraform]
         blocks += list({id(b): b for b in config.local_blocks.values()}.values())

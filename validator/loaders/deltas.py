@@ -22,6 +22,7 @@ from typing import Any, Callable
 from validator import progress
 from validator.hcl import module as module_configs
 from validator.hcl import reads
+from validator.hcl.instance import CYCLES_MET
 from validator.hcl.module import ModuleConfig
 from validator.model import Diagnostic, Model, Resource
 
@@ -39,6 +40,8 @@ class Delta:
     # names, what the block's reference checks found).
     parsed: list[tuple[str, tuple[str, str, str], frozenset[str], list[Diagnostic]]]
     reads: list[reads.Read]
+    # It met a reference cycle: its values depend on what was evaluated before it (instance.CYCLES_MET).
+    cyclic: bool = False
 
 
 def capture(item: Work, model: Model, add: Add, report: Report) -> Delta:
@@ -52,13 +55,15 @@ def capture(item: Work, model: Model, add: Add, report: Report) -> Delta:
     resources_before = len(model.resources)
     reads_before = reads.recorded_so_far()
     parsed_before = len(_first_parses())
+    cycles_before = CYCLES_MET[0]
     add(*item, recording)
     parsed = [
         (_DIRECTORIES[id(decl)], (decl.mode, decl.type, decl.name), decl.member_names, found)
         for decl, found in _first_parses()[parsed_before:]
         if id(decl) in _DIRECTORIES  # a declaration this load indexed (not a duplicate)
     ]
-    return Delta(model.resources[resources_before:], reported, parsed, reads.recorded_since(reads_before))
+    cyclic = CYCLES_MET[0] != cycles_before
+    return Delta(model.resources[resources_before:], reported, parsed, reads.recorded_since(reads_before), cyclic)
 
 
 def apply(delta: Delta, model: Model, configs: dict[str, ModuleConfig], report: Report, count: bool = True) -> None:

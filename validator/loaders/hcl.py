@@ -74,10 +74,21 @@ def load_directory(
 
     `cache_key` (the result cache's key of this run): evaluate again only the declarations whose
     inputs changed since the run that kept this key (validator/loaders/declaration_cache.py)."""
-    try:
-        return _load_directory(path, var_files, variables, defer_resources=True, workers=workers, cache_key=cache_key)
-    except DeferredParseFailed:
-        return _load_directory(path, var_files, variables, defer_resources=False)
+    # The declaration cache keeps what each evaluation read from the disk (file(), templatefile()).
+    with contextlib.nullcontext() if not cache_key or reads.active() else reads.recording():
+        try:
+            try:
+                return _load_directory(path, var_files, variables, defer_resources=True, workers=workers, cache_key=cache_key)
+            except _OrderDependent:
+                # A reference cycle: where it is cut depends on the order of evaluation, so only the
+                # serial order gives the serial report.
+                return _load_directory(path, var_files, variables, defer_resources=True, cache_key=cache_key)
+        except DeferredParseFailed:
+            return _load_directory(path, var_files, variables, defer_resources=False)
+
+
+class _OrderDependent(Exception):
+    """Workers met a reference cycle (validator/hcl/instance.py, CYCLES_MET)."""
 
 
 def _load_directory(
@@ -118,7 +129,7 @@ def _load_directory(
         for index, instance in enumerate(instances)
         for decl in instance.config.resources.values()
     ]
-    _evaluate(work, model, configs, root_directory, root_values, workers if defer_resources else 1, cache_key if defer_resources else None)
+    _evaluate(work, model, configs, loader, root_values, workers if defer_resources else 1, cache_key if defer_resources else None)
     for config in configs.values():
         config.finish()
         model.diagnostics.extend(config.late_diagnostics)
@@ -136,7 +147,7 @@ def _evaluate(
     work: list,
     model: Model,
     configs: dict[str, ModuleConfig],
-    root_directory: str,
+    loader: Loader,
     root_values: dict[str, Any],
     workers: int,
     cache_key: str | None,
@@ -149,7 +160,7 @@ def _evaluate(
 
     deltas.listen(configs)
     try:
-        cache = declaration_cache.open_cache(cache_key, configs, root_directory, root_values, work) if cache_key else None
+        cache = declaration_cache.open_cache(cache_key, configs, loader.root_directory, root_values, work) if cache_key else None
         fresh = cache.fresh(work) if cache is not None else {}
 
         def step(item) -> deltas.Delta:
@@ -162,12 +173,12 @@ def _evaluate(
         # An item applied from the cache costs a small fraction of one evaluated (a guess that only
         # divides the work between processes).
         weights = [0.05 if id(item) in fresh else 1.0 for item in work] if fresh else None
-        # What each item reads (file(), templatefile()) is kept with its delta and read again before
-        # the delta is trusted: recorded here when the caller records nothing.
-        with contextlib.nullcontext() if cache is None or reads.active() else reads.recording():
-            evaluated = parallel.evaluate(work, model, configs, workers, step, _report, weights)
-        if cache is not None and len(fresh) < len(work):
-            cache.store(work, evaluated)
+        evaluated = parallel.evaluate(work, model, configs, workers, step, _report, weights)
+        cyclic = any(delta.cyclic for delta in evaluated)
+        if cyclic and parallel.divides(workers, weights or [1.0] * len(work)):
+            raise _OrderDependent()
+        if cache is not None and len(fresh) < len(work) and not cyclic:
+            cache.store(work, evaluated, loader.file_reads)
     finally:
         deltas.stop()
 

@@ -42,10 +42,10 @@ def evaluate(work: list[Work], model: Model, configs: dict[str, ModuleConfig], w
     in `workers` processes, with the model left as if in order; the deltas in order. `weights`: what
     each item costs (1: evaluated; less: applied from the declaration cache), to divide the work.
     Workers are started only for MIN_DECLARATIONS items or more to evaluate."""
-    to_evaluate = len(work) if weights is None else sum(1 for weight in weights if weight >= 1)
-    if workers < 2 or to_evaluate < MIN_DECLARATIONS or not can_fork():
+    weights = weights or [1.0] * len(work)
+    if not divides(workers, weights):
         return [step(item) for item in work]
-    shares = _shares(work, workers, weights or [1.0] * len(work))
+    shares = _shares(work, workers, weights)
     tally = progress.share(len(shares) - 1)  # the workers' counts, shown on the parent's line
     started = [_start(share, slot, tally, step) for slot, share in enumerate(shares[1:])]
     result = [step(item) for item in shares[0]]
@@ -67,6 +67,11 @@ def evaluate(work: list[Work], model: Model, configs: dict[str, ModuleConfig], w
     if failed:
         raise DeferredParseFailed("a deferred block did not parse in a worker")
     return result
+
+
+def divides(workers: int, weights: list[float]) -> bool:
+    """Does evaluate() start workers for this work?"""
+    return workers >= 2 and sum(1 for weight in weights if weight >= 1) >= MIN_DECLARATIONS and can_fork()
 
 
 def _shares(work: list[Work], workers: int, weights: list[float]) -> list[list[Work]]:
