@@ -28,6 +28,7 @@ class ResourceDecl:
     declared: Block | PendingBlock
     # Set for a deferred block: checks its references when first parsed (into `late_diagnostics`).
     checker: "ModuleChecker | None" = field(default=None, repr=False)
+    directory: str = field(default="", repr=False)  # of its module configuration
     late_diagnostics: list[Diagnostic] | None = field(default=None, repr=False)
     _parsed: Block | None = field(default=None, repr=False)
     _names: frozenset[str] | None = field(default=None, repr=False)
@@ -93,8 +94,8 @@ class ResourceDecl:
             self._parsed = None
 
 
-# Every deferred block parsed for the first time, with what its reference checks found, in order:
-# validator/loaders/deltas.py reads the entries one evaluation added (None: nobody is listening).
+# Deferred blocks parsed for the first time, with what their reference checks found, in order, while
+# validator/loaders/deltas.py records one evaluation (None: nobody is listening).
 FIRST_PARSES: list[tuple[ResourceDecl, list[Diagnostic]]] | None = None
 
 
@@ -298,7 +299,7 @@ def _index(config: ModuleConfig, root: Block) -> None:
         kind, labels = block.type, block.labels
         if kind in ("resource", "data") and len(labels) == 2:
             mode = "managed" if kind == "resource" else "data"
-            decl = ResourceDecl(mode, *labels, block)
+            decl = ResourceDecl(mode, *labels, block, directory=config.directory)
             if isinstance(block, PendingBlock):
                 config.deferred.append(decl)  # a duplicate too: finish() parses it
             _declare(config, config.resources, (mode, *labels), decl, block)

@@ -54,14 +54,13 @@ def capture(item: Work, model: Model, add: Add, report: Report) -> Delta:
 
     resources_before = len(model.resources)
     reads_before = reads.recorded_so_far()
-    parsed_before = len(_first_parses())
+    if module_configs.FIRST_PARSES is None:
+        module_configs.FIRST_PARSES = []
+    first_parses = module_configs.FIRST_PARSES
     cycles_before = CYCLES_MET[0]
     add(*item, recording)
-    parsed = [
-        (_DIRECTORIES[id(decl)], (decl.mode, decl.type, decl.name), decl.member_names, found)
-        for decl, found in _first_parses()[parsed_before:]
-        if id(decl) in _DIRECTORIES  # a declaration this load indexed (not a duplicate)
-    ]
+    parsed = [(decl.directory, (decl.mode, decl.type, decl.name), decl.member_names, found) for decl, found in first_parses]
+    first_parses.clear()  # only this item's
     cyclic = CYCLES_MET[0] != cycles_before
     return Delta(model.resources[resources_before:], reported, parsed, reads.recorded_since(reads_before), cyclic)
 
@@ -89,26 +88,6 @@ def apply(delta: Delta, model: Model, configs: dict[str, ModuleConfig], report: 
                 config.late_diagnostics.append(diagnostic)
 
 
-# Configuration directory of each declaration, filled by listen(): a declaration does not know it.
-_DIRECTORIES: dict[int, str] = {}
-
-
-def listen(configs: dict[str, ModuleConfig]) -> None:
-    """Record first parses from now on (in this process and the workers it forks)."""
-    _DIRECTORIES.clear()
-    for directory, config in configs.items():
-        for decl in config.resources.values():
-            _DIRECTORIES[id(decl)] = directory
-    module_configs.FIRST_PARSES = []
-
-
 def stop() -> None:
+    """No more recording of first parses (ModuleConfig.finish parses outside any item)."""
     module_configs.FIRST_PARSES = None
-    _DIRECTORIES.clear()
-
-
-def _first_parses() -> list:
-    log = module_configs.FIRST_PARSES
-    if log is None:
-        raise RuntimeError("deltas.capture() outside listen()/stop()")
-    return log

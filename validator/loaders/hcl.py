@@ -158,7 +158,6 @@ def _evaluate(
     def add(module: ModuleInstance, decl, last_instance: bool, report) -> None:
         add_resource(module, decl, model, last_instance, report)
 
-    deltas.listen(configs)
     try:
         cache = declaration_cache.open_cache(cache_key, configs, loader.root_directory, root_values, work) if cache_key else None
         fresh = cache.fresh(work) if cache is not None else {}
@@ -170,11 +169,15 @@ def _evaluate(
                 return kept
             return deltas.capture(item, model, add, _report)
 
+        def evaluate_here(item) -> None:  # without the cache the parent records nothing
+            add(*item, _report)
+
         # An item applied from the cache costs a small fraction of one evaluated (a guess that only
         # divides the work between processes).
         weights = [0.05 if id(item) in fresh else 1.0 for item in work] if fresh else None
-        evaluated = parallel.evaluate(work, model, configs, workers, step, _report, weights)
-        cyclic = any(delta.cyclic for delta in evaluated)
+        evaluated = parallel.evaluate(work, model, configs, workers, step, _report, weights, None if cache else evaluate_here)
+        # Only a worker's share can meet a cycle in another order than a serial load would.
+        cyclic = any(delta is not None and delta.cyclic for delta in evaluated)
         if cyclic and parallel.divides(workers, weights or [1.0] * len(work)):
             raise _OrderDependent()
         if cache is not None and len(fresh) < len(work) and not cyclic:

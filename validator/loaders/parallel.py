@@ -37,18 +37,29 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def evaluate(work: list[Work], model: Model, configs: dict[str, ModuleConfig], workers: int, step: Step, report: Report, weights: list[float] | None = None) -> list[Delta]:
+def evaluate(
+    work: list[Work],
+    model: Model,
+    configs: dict[str, ModuleConfig],
+    workers: int,
+    step: Step,
+    report: Report,
+    weights: list[float] | None = None,
+    parent_step: Callable[[Work], Delta | None] | None = None,
+) -> list[Delta | None]:
     """step(item) for every item of `work` (it evaluates the item into `model` and returns its delta),
     in `workers` processes, with the model left as if in order; the deltas in order. `weights`: what
     each item costs (1: evaluated; less: applied from the declaration cache), to divide the work.
-    Workers are started only for MIN_DECLARATIONS items or more to evaluate."""
+    Workers are started only for MIN_DECLARATIONS items or more to evaluate. `parent_step`: what
+    this process does with an item instead (its deltas are not needed: None in the result)."""
     weights = weights or [1.0] * len(work)
+    here = parent_step or step
     if not divides(workers, weights):
-        return [step(item) for item in work]
+        return [here(item) for item in work]
     shares = _shares(work, workers, weights)
     tally = progress.share(len(shares) - 1)  # the workers' counts, shown on the parent's line
     started = [_start(share, slot, tally, step) for slot, share in enumerate(shares[1:])]
-    result = [step(item) for item in shares[0]]
+    result = [here(item) for item in shares[0]]
     failed = False
     for slot, (child, share) in enumerate(zip(started, shares[1:])):
         payload = _collect(child)
@@ -59,7 +70,7 @@ def evaluate(work: list[Work], model: Model, configs: dict[str, ModuleConfig], w
         elif payload is None:
             if tally is not None:
                 tally.clear(slot)  # counted again below
-            result += [step(item) for item in share]  # the worker failed: its share is evaluated here
+            result += [here(item) for item in share]  # the worker failed: its share is evaluated here
         else:
             for delta in payload:  # the worker counted its resources already
                 deltas.apply(delta, model, configs, report, count=False)
