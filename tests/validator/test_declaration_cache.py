@@ -294,3 +294,26 @@ def test_a_reference_cycle_met_by_workers_gives_the_serial_report(tmp_path, monk
     serial = report(tmp_path, False, workers=1)
     assert report(tmp_path, False, workers=2) == serial
     assert report(tmp_path, True, workers=2) == serial
+
+
+def test_a_file_s_entry_from_before_a_run_without_that_file_is_not_trusted(tmp_path):
+    """Two files use a local read by file(); both are removed, the read file changes (no run reads
+    it), then one file comes back: its kept delta holds the old value and must not be used."""
+    (tmp_path / "name.txt").write_text("first\n")
+    (tmp_path / "main.tf").write_text('locals {\n  name = trimspace(file("name.txt"))\n}\n\nresource "aws_sqs_queue" "base" {\n  name = "base"\n}\n')
+    users = {
+        "a.tf": 'resource "aws_sqs_queue" "a" {\n  name = "${local.name}-a"\n}\n',
+        "b.tf": 'resource "aws_sqs_queue" "b" {\n  name = "${local.name}-b"\n}\n',
+    }
+    for name, text in users.items():
+        (tmp_path / name).write_text(text)
+    report(tmp_path, True)
+    for name in users:
+        (tmp_path / name).unlink()
+    report(tmp_path, True)
+    (tmp_path / "name.txt").write_text("second\n")
+    report(tmp_path, True)
+    (tmp_path / "b.tf").write_text(users["b.tf"])
+    cached = report(tmp_path, True)
+    assert cached == report(tmp_path, False)
+    assert {address: values["name"] for address, values, *_ in cached[1]}["aws_sqs_queue.b"] == "second-b"

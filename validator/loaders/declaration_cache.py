@@ -12,10 +12,14 @@ What an item's evaluation can read, and so its digest:
   its text), and theirs, transitively: a digest of a declaration covers every declaration it can
   reach (mutual references share one digest, computed over the whole cycle);
 - "the rest of the configuration": every variable, locals, module call, output of a called module
-  and terraform block of every module directory, the declarations these name (transitively), the
-  files of each directory and the root module's variable values. A change there makes every item
-  new. Root module outputs are not in it: nothing in the configuration reads them.
-- what it read from the disk (file(), templatefile()), checked again before its delta is trusted.
+  and terraform block of every module directory, the declarations these name (transitively), how
+  each directory's references are checked and the root module's variable values. A change there
+  makes every item new. Root module outputs are not in it: nothing in the configuration reads them.
+- what the last load read from the disk through file() and templatefile(), all of it (a value read
+  once, in a local, may serve any declaration), and what the item itself read: checked again before
+  its delta is trusted. Kept deltas are used only for the files of the run that wrote these reads.
+- a load that meets a reference cycle keeps nothing: where a cycle is cut depends on the order of
+  evaluation.
 
 Names are found in the text, not by evaluating it, so the digest covers more than the evaluation
 reads (a name in a string or a comment counts too): a change can only make more items new, never a
@@ -64,13 +68,16 @@ class DeclarationCache:
             isinstance(kept_world, dict)
             and kept_world.get("format") == FORMAT
             and kept_world.get("world") == world
-            and isinstance(kept_world.get("reads"), list)
-            and all(isinstance(r, tuple) and len(r) == 3 for r in kept_world["reads"])
+            and reads.is_record(kept_world.get("reads"))
             and reads.unchanged(kept_world["reads"])
         )
+        # Only the files of the run that wrote those reads: an older entry of a file that run did not
+        # have may hold a value read from a file (through a local) that no later run read again.
+        kept_files = set(kept_world.get("files") or ()) if same_world else set()
         self.groups: dict[str, dict[ItemKey, tuple[str, Delta]]] = {
-            file: _kept(self._entry(file)) if same_world else {} for file in files
+            file: _kept(self._entry(file)) if file in kept_files else {} for file in files
         }
+        self.files = files
         self.fresh_keys: set[ItemKey] = set()
 
     def _entry(self, file: str) -> str:
@@ -102,7 +109,8 @@ class DeclarationCache:
             entry = self._entry(file)
             cache_dir.write_entry("declarations", entry, {"format": FORMAT, "key": entry, "items": items})
         evaluation_reads = list({repr(read): read for read in [*file_reads, *(r for delta in deltas for r in delta.reads)]}.values())
-        cache_dir.write_entry("declarations", self._entry(""), {"format": FORMAT, "world": self.world, "reads": evaluation_reads})
+        world = {"format": FORMAT, "world": self.world, "reads": evaluation_reads, "files": self.files}
+        cache_dir.write_entry("declarations", self._entry(""), world)
 
 
 def open_cache(key: str, configs: dict[str, ModuleConfig], root_directory: str, root_values: dict[str, Any], work: list[Work]) -> DeclarationCache | None:
