@@ -3,8 +3,8 @@ cold (--no-cache), a first run with an empty cache, warm (the same tree again, f
 cache), with one file changed since the last run (from the declaration cache) and against checkov,
 each tool in its own process, measured by /usr/bin/time -v (wall seconds, user+system seconds, peak
 resident memory) and, for tools that fork workers, the peak of the whole process tree's summed
-proportional set size (bench/tree_memory.py). Runs alternate between the tools (A B A B ...) so that a machine
-whose speed drifts affects both alike; the medians are reported.
+proportional set size (bench/tree_memory.py). Runs alternate between the tools (A B A B ...) so that
+a machine whose speed drifts affects both alike; the medians are reported.
 
     python bench/dir_bench.py --services 1000 [--shape root|modules] [--runs 3]
         [--checkov /path/to/checkov] [--checkov-runs 1] [--limit SECONDS]

@@ -74,8 +74,7 @@ def _well_formed(entry: Any, key: str) -> bool:
         isinstance(entry, dict)
         and entry.get("format") == FORMAT
         and entry.get("key") == key
-        and isinstance(entry.get("reads"), list)
-        and all(isinstance(r, tuple) and len(r) == 3 for r in entry["reads"])
+        and reads.is_record(entry.get("reads"))
         and isinstance(entry.get("findings"), list)
         and all(isinstance(f, Finding) for f in entry["findings"])
     )

@@ -136,6 +136,11 @@ def not_a_file(path: str) -> str | None:
     return found
 
 
+def is_record(value: object) -> bool:
+    """Does an unpickled value have the shape of a list of reads? (a cache entry is checked first)"""
+    return isinstance(value, list) and all(isinstance(r, tuple) and len(r) == 3 for r in value)
+
+
 def unchanged(reads: list[Read]) -> bool:
     """Would the same reads see the same today?"""
     for kind, path, seen in reads:
